@@ -11,3 +11,6 @@
 //
 // Nothing in kd knows about notebooks: it depends on GoMLX and on package datasets only.
 package kd
+
+// Version is GoKD's version, shown on the notebooks' environment card.
+const Version = "0.1.0"

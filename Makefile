@@ -1,0 +1,42 @@
+# GoKD — the two commands a new user needs are `make demo` and `make test` (README.md).
+# Every target installs what it needs first (`make setup`, idempotent: quick when all is there).
+
+SHELL := /bin/bash
+GOBIN := $(shell go env GOBIN)
+ifeq ($(GOBIN),)
+GOBIN := $(shell go env GOPATH)/bin
+endif
+export PATH := $(GOBIN):$(PATH)
+# Never let go-xla download a PJRT plugin.
+export GOMLX_NO_AUTO_INSTALL := 1
+
+FLAGSHIP := notebooks/04_multi_teacher_adaptive_kd.ipynb
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+# Until the flagship exists, the demo runs the first notebook.
+DEMO_NOTEBOOK := $(if $(wildcard $(FLAGSHIP)),$(FLAGSHIP),$(firstword $(NOTEBOOKS)))
+
+.PHONY: setup setup-test setup-bench demo test verify bench vet notebooks
+
+setup: ## Jupyter, goimports, gopls and the GoNB kernel: installs only what is missing.
+	@bash kernelext/scripts/setup.sh
+
+setup-test: ## setup, plus the real MRI files and Chromium that the tests read.
+	@bash kernelext/scripts/setup.sh test
+
+setup-bench: ## setup, plus PyTorch, the benchmark's reference.
+	@bash kernelext/scripts/setup.sh bench
+
+demo: setup ## Execute the flagship notebook headless (Go backend, synthetic data) into out/, with an HTML export.
+	go run ./kernelext/cmd/gokd-nb run -out out -html $(DEMO_NOTEBOOK)
+
+vet:
+	go vet ./...
+
+test: setup-test vet ## The whole suite, every notebook executed headless and checked included.
+	go test -timeout 80m ./...
+
+verify: setup ## The reviewer's re-run: re-execute the committed notebooks into out/ and compare their key numbers.
+	go run ./kernelext/cmd/gokd-nb verify -out out $(NOTEBOOKS)
+
+notebooks: setup ## Re-execute every notebook in place, refreshing the outputs that are committed.
+	go run ./kernelext/cmd/gokd-nb run -out notebooks $(NOTEBOOKS)
