@@ -1,0 +1,342 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/gokd/gokd/kd/losses"
+	"github.com/gokd/gokd/kd/nets"
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with the dot import.
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	gomlxtrain "github.com/gomlx/gomlx/ml/train"
+	"github.com/gomlx/gomlx/ml/train/metric"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+	"github.com/gomlx/gomlx/support/exceptions"
+)
+
+// Job describes one training run: a network trained on labelled batches, distilled from frozen teachers when
+// there are any.
+type Job struct {
+	Name string       // Names the run in progress reports and in the trained Model.
+	Net  *nets.Config // The network to train.
+
+	// Teachers are frozen (forward only, no gradient, their variables not trained). None: supervised training.
+	Teachers []*Model
+	// Objective is the loss; nil means losses.DefaultObjective(). Its distillation terms apply only with teachers,
+	// its feature terms only with Features.
+	Objective *losses.Objective
+	// Features names the network features (nets.Config.FeatureNames) paired student ↔ teacher for the hint and
+	// attention terms, e.g. {"bottleneck"}. With several teachers every teacher gets its pairs.
+	Features []string
+
+	// Data yields batches with inputs [images [B,S,S,C] float32] and labels [labels [B,S,S] int32], forever (an
+	// infinite dataset) or at least for Steps batches.
+	Data gomlxtrain.Dataset
+
+	Steps        int     // Optimisation steps.
+	LearningRate float64 // Adam's learning rate; 0 means DefaultLearningRate.
+	Seed         int64   // Seeds the initial weights.
+
+	// Progress, when set, is called every ProgressEvery steps (default 10) and after the last step.
+	Progress      func(Progress)
+	ProgressEvery int
+}
+
+// DefaultLearningRate is Adam's learning rate when Job.LearningRate is 0: our choice, fast and stable for these
+// small normalised U-Nets.
+const DefaultLearningRate = 3e-3
+
+// Progress reports a running Job.
+type Progress struct {
+	Job     string
+	Step    int // Steps done.
+	Steps   int // Steps in all.
+	Elapsed time.Duration
+	// Metrics are moving averages over the last steps: "loss", "dice" (hard Dice of the prostate on the
+	// training batches) and each loss term present ("dice_loss", "lovasz", "kl", ...).
+	Metrics map[string]float64
+}
+
+// History records a finished Job.
+type History struct {
+	Steps   []int                // Steps at which Metrics were recorded.
+	Metrics map[string][]float64 // Same keys as Progress.Metrics.
+	Wall    time.Duration        // Whole run, graph compilation included.
+	StepMS  float64              // Median milliseconds per training step.
+}
+
+// termMetricPrefix keeps term names apart from "loss" and "dice": the Dice loss term is "dice_loss".
+func termMetricName(term string) string {
+	if term == losses.TermDice {
+		return "dice_loss"
+	}
+	return term
+}
+
+// allTerms are the objective's terms, in a fixed order: each gets a metric slot (0 when the term is absent).
+var allTerms = []string{losses.TermDice, losses.TermLovasz, losses.TermCrossEntropy, losses.TermKL,
+	losses.TermTargetSupervision, losses.TermHint, losses.TermAttention}
+
+// Run trains job.Net and returns the trained model and its history.
+func Run(backend compute.Backend, job Job) (trained *Model, history *History, err error) {
+	if err := job.validate(); err != nil {
+		return nil, nil, err
+	}
+	start := time.Now()
+	defer func() { // GoMLX reports graph-building errors as panics.
+		if r := recover(); r != nil {
+			trained, history, err = nil, nil, fmt.Errorf("training %q: %v", job.Name, r)
+		}
+	}()
+	objective := job.Objective
+	if objective == nil {
+		objective = losses.DefaultObjective()
+	}
+	store := model.NewStore()
+	store.SetParam(model.ParamInitialSeed, job.Seed)
+	lr := job.LearningRate
+	if lr == 0 {
+		lr = DefaultLearningRate
+	}
+	for k, teacher := range job.Teachers {
+		if err := copyVariables(teacher.Store, NetScope, store, teacherScope(k), false); err != nil {
+			return nil, nil, fmt.Errorf("training %q: teacher %d (%s): %w", job.Name, k, teacher.Name, err)
+		}
+	}
+
+	present := map[string]bool{}
+	modelFn := func(scope *model.Scope, inputs []*Node) []*Node {
+		images, labels := inputs[0], inputs[1]
+		student := mustApply(job.Net, scope.In(studentScope).In("%s", NetScope), images)
+		in := losses.Inputs{Labels: labels, StudentLogits: student.Logits}
+		for k, teacher := range job.Teachers {
+			out := mustApply(teacher.Net, scope.In("%s", teacherScope(k)).In("%s", NetScope), images)
+			in.TeacherLogits = append(in.TeacherLogits, StopGradient(out.Logits))
+			for _, name := range job.Features {
+				in.Features = append(in.Features, losses.FeaturePair{
+					Name: fmt.Sprintf("t%d_%s", k, name), Student: student.Features[name],
+					Teacher: StopGradient(out.Features[name])})
+			}
+		}
+		total, terms := objective.Loss(scope.In("objective"), in)
+		gomlxtrain.AddMainLoss(total)
+		predictions := []*Node{student.Logits}
+		for _, term := range allTerms {
+			node, found := terms[term]
+			if !found {
+				node = ScalarZero(images.Graph(), total.DType())
+			}
+			present[term] = found
+			predictions = append(predictions, node)
+		}
+		return predictions
+	}
+
+	trainer := gomlxtrain.NewTrainer(backend, store, modelFn, nil,
+		optimizer.Adam().LearningRate(lr).Done(), trainMetrics(), nil)
+	loop := gomlxtrain.NewLoop(trainer)
+	history = &History{Metrics: map[string][]float64{}}
+	every := job.ProgressEvery
+	if every <= 0 {
+		every = 10
+	}
+	loop.OnStep("gokd-history", 0, func(loop *gomlxtrain.Loop, values []*tensors.Tensor) error {
+		step := loop.LoopStep + 1
+		if step%every != 0 && step != job.Steps {
+			return nil
+		}
+		metrics := readMetrics(trainer.TrainMetrics(), values, present)
+		history.Steps = append(history.Steps, step)
+		for k, v := range metrics {
+			history.Metrics[k] = append(history.Metrics[k], v)
+		}
+		if job.Progress != nil {
+			job.Progress(Progress{Job: job.Name, Step: step, Steps: job.Steps, Elapsed: time.Since(start), Metrics: metrics})
+		}
+		return nil
+	})
+	if _, err := loop.RunSteps(labelsAsInput{job.Data}, job.Steps); err != nil {
+		return nil, nil, fmt.Errorf("training %q: %w", job.Name, err)
+	}
+	history.Wall = time.Since(start)
+	history.StepMS = float64(loop.MedianTrainStepDuration().Microseconds()) / 1000
+
+	trained = &Model{Name: job.Name, Net: job.Net, Store: model.NewStore()}
+	if err := copyVariables(store, studentScope+"/"+NetScope, trained.Store, NetScope, true); err != nil {
+		return nil, nil, fmt.Errorf("training %q: extracting the trained network: %w", job.Name, err)
+	}
+	return trained, history, nil
+}
+
+const studentScope = "student"
+
+func teacherScope(k int) string { return fmt.Sprintf("teacher%d", k) }
+
+func (job *Job) validate() error {
+	switch {
+	case job.Net == nil:
+		return fmt.Errorf("training %q: Job.Net is nil", job.Name)
+	case job.Data == nil:
+		return fmt.Errorf("training %q: Job.Data is nil", job.Name)
+	case job.Steps <= 0:
+		return fmt.Errorf("training %q: Job.Steps is %d, want > 0", job.Name, job.Steps)
+	}
+	if err := job.Net.Validate(); err != nil {
+		return fmt.Errorf("training %q: %w", job.Name, err)
+	}
+	names := map[string]bool{}
+	for _, n := range job.Net.FeatureNames() {
+		names[n] = true
+	}
+	for _, f := range job.Features {
+		if !names[f] {
+			return fmt.Errorf("training %q: feature %q is not one of the network's %v", job.Name, f, job.Net.FeatureNames())
+		}
+	}
+	for k, t := range job.Teachers {
+		if t == nil || t.Net == nil || t.Store == nil {
+			return fmt.Errorf("training %q: teacher %d is not a trained model", job.Name, k)
+		}
+		if t.Net.NumClasses() != job.Net.NumClasses() || t.Net.NumInputChannels() != job.Net.NumInputChannels() {
+			return fmt.Errorf("training %q: teacher %d (%s) has %d classes and %d input channels, the student %d and %d",
+				job.Name, k, t.Name, t.Net.NumClasses(), t.Net.NumInputChannels(), job.Net.NumClasses(), job.Net.NumInputChannels())
+		}
+		if len(job.Features) > 0 && t.Net.NumLevels() != job.Net.NumLevels() {
+			return fmt.Errorf("training %q: feature distillation pairs features by name, but teacher %d has %d levels and the student %d",
+				job.Name, k, t.Net.NumLevels(), job.Net.NumLevels())
+		}
+	}
+	return nil
+}
+
+func mustApply(net *nets.Config, scope *model.Scope, images *Node) *nets.Output {
+	out, err := net.Apply(scope, images)
+	if err != nil {
+		exceptions.Panicf("%v", err)
+	}
+	return out
+}
+
+// trainMetrics are the moving averages reported in Progress: hard Dice, then one per objective term.
+func trainMetrics() []metric.Interface {
+	const weight = 0.1 // Moving average over about the last 10 steps.
+	metrics := []metric.Interface{metric.NewExponentialMovingAverageMetric("Dice", "dice", "dice",
+		func(_ *model.Scope, labels, predictions []*Node) *Node { return hardDice(labels[0], predictions[0]) }, nil, weight)}
+	for i, term := range allTerms {
+		index := i + 1
+		metrics = append(metrics, metric.NewExponentialMovingAverageMetric(term, termMetricName(term), metric.LossMetricType,
+			func(_ *model.Scope, _, predictions []*Node) *Node { return predictions[index] }, nil, weight))
+	}
+	return metrics
+}
+
+// hardDice is the Dice of class 1 between argmax(logits) and labels, pooled over the batch (1 when both are
+// empty).
+func hardDice(labels, logits *Node) *Node {
+	if labels.Rank() == 4 {
+		labels = Squeeze(labels, -1)
+	}
+	predicted := ConvertDType(Equal(ArgMax(logits, -1, labels.DType()), OnesLike(labels)), logits.DType())
+	truth := ConvertDType(Equal(labels, OnesLike(labels)), logits.DType())
+	intersection := ReduceAllSum(Mul(predicted, truth))
+	sizes := Add(ReduceAllSum(predicted), ReduceAllSum(truth))
+	eps := Scalar(logits.Graph(), logits.DType(), 1e-6)
+	return Div(Add(MulScalar(intersection, 2), eps), Add(sizes, eps))
+}
+
+// readMetrics turns the trainer's metric tensors into named values, leaving out absent objective terms.
+func readMetrics(defs []metric.Interface, values []*tensors.Tensor, present map[string]bool) map[string]float64 {
+	out := map[string]float64{}
+	for i, def := range defs {
+		name := def.ShortName()
+		switch {
+		case name == "loss":
+			continue // The batch loss is noisy: "~loss", its moving average, is reported as "loss".
+		case name == "~loss":
+			name = "loss"
+		}
+		if term, isTerm := termOf(name); isTerm && !present[term] {
+			continue
+		}
+		out[name] = scalarOf(values[i])
+	}
+	return out
+}
+
+func termOf(metricName string) (string, bool) {
+	for _, t := range allTerms {
+		if termMetricName(t) == metricName {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+func scalarOf(t *tensors.Tensor) float64 {
+	switch v := t.Value().(type) {
+	case float32:
+		return float64(v)
+	case float64:
+		return v
+	}
+	return 0
+}
+
+// copyVariables copies every variable under scope from (e.g. "student/net") of src into dst under scope to,
+// with the given trainable flag.
+func copyVariables(src *model.Store, from string, dst *model.Store, to string, trainable bool) error {
+	prefix := "/" + from + "/"
+	copied := 0
+	for v := range src.IterVariables() {
+		path := v.Path()
+		if len(path) <= len(prefix) || path[:len(prefix)] != prefix {
+			continue
+		}
+		value, err := v.Value()
+		if err != nil {
+			return fmt.Errorf("variable %s has no value: %w", path, err)
+		}
+		clone, err := value.Clone()
+		if err != nil {
+			return err
+		}
+		scopePath, name := model.SplitPath("/" + to + "/" + path[len(prefix):])
+		dst.Scope(scopePath).VariableWithValue(name, clone).SetTrainable(trainable)
+		copied++
+	}
+	if copied == 0 {
+		return errors.New("no variables under /" + from)
+	}
+	return nil
+}
+
+// labelsAsInput passes each batch's labels to the model function too (as a second input), where the
+// objective — which needs the labels and the model's scope together — is built.
+type labelsAsInput struct{ gomlxtrain.Dataset }
+
+// Iter implements train.Dataset.
+func (d labelsAsInput) Iter() iter.Seq2[gomlxtrain.Batch, error] {
+	return func(yield func(gomlxtrain.Batch, error) bool) {
+		for batch, err := range d.Dataset.Iter() {
+			if err == nil {
+				if len(batch.Inputs) != 1 || len(batch.Labels) != 1 {
+					err = fmt.Errorf("dataset %q: want batches of 1 input (images) and 1 label tensor, got %d and %d",
+						d.Name(), len(batch.Inputs), len(batch.Labels))
+				} else {
+					// A copy: the trainer owns and frees inputs and labels separately.
+					var labels *tensors.Tensor
+					if labels, err = batch.Labels[0].Clone(); err == nil {
+						batch.Inputs = []*tensors.Tensor{batch.Inputs[0], labels}
+					}
+				}
+			}
+			if !yield(batch, err) {
+				return
+			}
+		}
+	}
+}
