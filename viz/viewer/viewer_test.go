@@ -1,0 +1,221 @@
+package viewer_test
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gokd/gokd/viz/internal/testimage"
+	"github.com/gokd/gokd/viz/palette"
+	"github.com/gokd/gokd/viz/render"
+	"github.com/gokd/gokd/viz/viewer"
+)
+
+// volume returns n synthetic size×size slices with truth and student masks; the first and last slices have an
+// empty truth (no prostate), as in real volumes.
+func volume(n, size int) (slices []render.Slice, truth, student [][]int32) {
+	for i := range n {
+		c := testimage.New(size, i)
+		if i == 0 || i == n-1 {
+			c.Truth = make([]int32, size*size)
+		}
+		slices, truth, student = append(slices, c.Slice), append(truth, c.Truth), append(student, c.Student)
+	}
+	return slices, truth, student
+}
+
+// element is a parsed HTML element: its name, attributes and, for scripts, its text.
+type element struct {
+	name  string
+	attrs map[string]string
+	text  string
+}
+
+// parse tokenises the viewer's HTML as XML (the viewer promises well-formed markup) and returns its elements.
+func parse(t *testing.T, page string) []element {
+	t.Helper()
+	d := xml.NewDecoder(strings.NewReader("<page>" + page + "</page>"))
+	d.Entity = xml.HTMLEntity
+	var elements []element
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("viewer HTML is not well formed: %v", err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			e := element{name: tok.Name.Local, attrs: map[string]string{}}
+			for _, a := range tok.Attr {
+				e.attrs[a.Name.Local] = a.Value
+			}
+			elements = append(elements, e)
+		case xml.CharData:
+			if n := len(elements); n > 0 && elements[n-1].name == "script" {
+				elements[n-1].text += string(tok)
+			}
+		}
+	}
+	return elements
+}
+
+func byID(t *testing.T, elements []element, id string) element {
+	t.Helper()
+	for _, e := range elements {
+		if e.attrs["id"] == id {
+			return e
+		}
+	}
+	t.Fatalf("no element with id %q", id)
+	return element{}
+}
+
+func TestViewerStructure(t *testing.T) {
+	const n, size = 10, 32
+	slices, truth, student := volume(n, size)
+	page, err := viewer.New(slices).WithID("v1").WithTitle("Case <00>").
+		WithLayer("Ground truth", truth, palette.GroundTruth, render.Contour).
+		WithLayer("Student", student, palette.Student, render.FillAndContour).
+		WithErrors(truth, student).WithInitialSlice(3).HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	elements := parse(t, page)
+	if root := elements[1]; root.attrs["id"] != "v1" || root.attrs["data-slices"] != strconv.Itoa(n) {
+		t.Errorf("root element %v, want id v1 with data-slices=%d", root.attrs, n)
+	}
+	slider := byID(t, elements, "v1-slider")
+	if slider.attrs["type"] != "range" || slider.attrs["min"] != "0" || slider.attrs["max"] != strconv.Itoa(n-1) ||
+		slider.attrs["value"] != "3" {
+		t.Errorf("slider %v, want range 0..%d at 3", slider.attrs, n-1)
+	}
+	var data struct {
+		Base   []string
+		Layers [][]string
+	}
+	if err := json.Unmarshal([]byte(byID(t, elements, "v1-data").text), &data); err != nil {
+		t.Fatalf("viewer data: %v", err)
+	}
+	if len(data.Base) != n {
+		t.Fatalf("%d base frames, want %d", len(data.Base), n)
+	}
+	for k, uri := range data.Base {
+		if !strings.HasPrefix(uri, "data:image/png;base64,") {
+			t.Errorf("frame %d is not an inline PNG: %.40q", k, uri)
+		}
+	}
+	if len(data.Layers) != 4 {
+		t.Fatalf("%d layers, want GT, student, false positives, false negatives", len(data.Layers))
+	}
+	for k := range n {
+		if empty := data.Layers[0][k] == ""; empty != (k == 0 || k == n-1) {
+			t.Errorf("ground-truth frame %d empty=%v, want empty only where the mask is", k, empty)
+		}
+	}
+	for j, wantChecked := range []bool{true, true, false, false} {
+		box := byID(t, elements, "v1-toggle-"+strconv.Itoa(j))
+		if box.attrs["type"] != "checkbox" || (box.attrs["checked"] != "") != wantChecked {
+			t.Errorf("toggle %d = %v, want a checkbox checked=%v", j, box.attrs, wantChecked)
+		}
+		if img := byID(t, elements, "v1-layer-"+strconv.Itoa(j)); img.name != "img" {
+			t.Errorf("layer %d image is a <%s>", j, img.name)
+		}
+	}
+	if base := byID(t, elements, "v1-base"); base.attrs["src"] != data.Base[3] {
+		t.Error("the markup does not show the initial slice (needed where scripts do not run)")
+	}
+	if !strings.Contains(page, "Case &lt;00&gt;") {
+		t.Error("title not escaped")
+	}
+	for _, e := range elements {
+		for _, attr := range []string{"src", "href"} {
+			if v, ok := e.attrs[attr]; ok && v != "" && !strings.HasPrefix(v, "data:") {
+				t.Errorf("<%s %s=%.40q> loads an external resource", e.name, attr, v)
+			}
+		}
+	}
+}
+
+func TestViewerIDsUniqueAcrossViewers(t *testing.T) {
+	slices, truth, _ := volume(3, 16)
+	var page strings.Builder
+	for range 2 {
+		html, err := viewer.New(slices).WithLayer("GT", truth, palette.GroundTruth, render.Contour).HTML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		page.WriteString(html)
+	}
+	seen := map[string]bool{}
+	for _, e := range parse(t, page.String()) {
+		if id := e.attrs["id"]; id != "" {
+			if seen[id] {
+				t.Errorf("id %q used twice in a page of two viewers", id)
+			}
+			seen[id] = true
+		}
+	}
+	if len(seen) < 2*6 {
+		t.Errorf("only %d ids in two viewers", len(seen))
+	}
+}
+
+func TestViewerSizeBudget(t *testing.T) {
+	slices, truth, student := volume(64, 128)
+	v := viewer.New(slices).WithLayer("GT", truth, palette.GroundTruth, render.Contour).
+		WithLayer("Student", student, palette.Student, render.FillAndContour)
+	page, err := v.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("64 slices of 128², two layers: %d bytes", len(page))
+	if len(page) > viewer.DefaultMaxBytes {
+		t.Errorf("viewer is %d bytes, over the %d budget", len(page), viewer.DefaultMaxBytes)
+	}
+	const tight = 400_000
+	small, err := v.WithMaxBytes(tight).HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(small) > tight {
+		t.Errorf("tight budget: %d bytes, over the %d asked", len(small), tight)
+	}
+	if n := strings.Count(small, "data:image/"); n < 64 {
+		t.Errorf("tight budget: %d inline images, want every one of the 64 slices", n)
+	}
+	if _, err := v.WithMaxBytes(1000).HTML(); err == nil {
+		t.Error("impossible budget: no error")
+	}
+}
+
+func TestViewerRejectsBadInput(t *testing.T) {
+	slices, truth, _ := volume(4, 16)
+	for name, v := range map[string]*viewer.Viewer{
+		"no slices":       viewer.New(nil),
+		"short layer":     viewer.New(slices).WithLayer("GT", truth[:2], palette.GroundTruth, render.Contour),
+		"initial":         viewer.New(slices).WithInitialSlice(4),
+		"id":              viewer.New(slices).WithID(`x"y`),
+		"errors mismatch": viewer.New(slices).WithErrors(truth, truth[:3]),
+	} {
+		if _, err := v.HTML(); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// BenchmarkViewer64x128 builds the viewer of a 64-slice 128² volume with two layers.
+func BenchmarkViewer64x128(b *testing.B) {
+	slices, truth, student := volume(64, 128)
+	v := viewer.New(slices).WithLayer("GT", truth, palette.GroundTruth, render.Contour).
+		WithLayer("Student", student, palette.Student, render.FillAndContour)
+	for b.Loop() {
+		if _, err := v.HTML(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
