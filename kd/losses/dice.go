@@ -1,0 +1,77 @@
+package losses
+
+import (
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with the dot import.
+)
+
+// MONAI DiceLoss defaults for the smoothing terms added to the numerator and the denominator.
+const (
+	DefaultDiceSmoothNumerator   = 1e-5
+	DefaultDiceSmoothDenominator = 1e-5
+)
+
+// DiceConfig configures a soft Dice loss; create it with [Dice], set options, and call [DiceConfig.Done].
+type DiceConfig struct {
+	labels, logits                     *Node
+	includeBackground                  bool
+	smoothNumerator, smoothDenominator float64
+}
+
+// Dice starts configuring a soft Dice loss on softmax(logits) against labels, with the MONAI
+// DiceLoss(softmax=True, to_onehot_y=True) defaults: background included, smoothing 1e-5 on both sides.
+//
+// logits are [B, H, W, C]; labels are [B, H, W] or [B, H, W, 1] integer class ids.
+func Dice(labels, logits *Node) *DiceConfig {
+	return &DiceConfig{
+		labels:            labels,
+		logits:            logits,
+		includeBackground: true,
+		smoothNumerator:   DefaultDiceSmoothNumerator,
+		smoothDenominator: DefaultDiceSmoothDenominator,
+	}
+}
+
+// IncludeBackground sets whether class 0 takes part in the mean over classes (MONAI include_background).
+// Default true. Excluding it with C = 1 leaves no class and the loss is 0.
+func (c *DiceConfig) IncludeBackground(include bool) *DiceConfig {
+	c.includeBackground = include
+	return c
+}
+
+// Smooth sets the terms added to the numerator and the denominator (MONAI smooth_nr, smooth_dr).
+// They make an absent class that is not predicted score a loss of ≈0 instead of 0/0.
+func (c *DiceConfig) Smooth(numerator, denominator float64) *DiceConfig {
+	c.smoothNumerator, c.smoothDenominator = numerator, denominator
+	return c
+}
+
+// Done builds the loss: per image b and class c,
+//
+//	1 − (2·Σ p·g + smoothNumerator) / (Σ p + Σ g + smoothDenominator)
+//
+// with the sums over H and W, p = softmax(logits) and g the one-hot labels; the scalar is the mean over B and C.
+func (c *DiceConfig) Done() *Node {
+	checkLogits("Dice", c.logits)
+	labels := spatialLabels("Dice", c.labels, c.logits)
+	numClasses := c.logits.Shape().Dim(-1)
+	probs := Softmax(c.logits, -1)
+	truth := OneHot(labels, numClasses, probs.DType())
+	if !c.includeBackground {
+		if numClasses == 1 {
+			return ScalarZero(c.logits.Graph(), c.logits.DType())
+		}
+		probs = SliceAxis(probs, -1, AxisRangeToEnd(1))
+		truth = SliceAxis(truth, -1, AxisRangeToEnd(1))
+	}
+	intersection := ReduceSum(Mul(probs, truth), 1, 2) // [B, C]
+	denominator := Add(ReduceSum(probs, 1, 2), ReduceSum(truth, 1, 2))
+	score := Div(AddScalar(MulScalar(intersection, 2), c.smoothNumerator), AddScalar(denominator, c.smoothDenominator))
+	return ReduceAllMean(OneMinus(score))
+}
+
+// DiceLoss is the soft Dice loss with the MONAI DiceLoss(softmax=True) defaults; see [Dice] for options.
+//
+// logits are [B, H, W, C]; labels are [B, H, W] or [B, H, W, 1] integer class ids. It returns a scalar.
+func DiceLoss(labels, logits *Node) *Node {
+	return Dice(labels, logits).Done()
+}

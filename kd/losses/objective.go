@@ -1,0 +1,260 @@
+package losses
+
+import (
+	"fmt"
+	"strings"
+
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with the dot import.
+	"github.com/gomlx/gomlx/ml/model"
+	. "github.com/gomlx/gomlx/support/exceptions"
+)
+
+// Hyperparameter keys read by [FromScope] (scope.SetParam(key, value) in a notebook to sweep them).
+const (
+	ParamDiceWeight              = "kd_dice_weight"               // float64
+	ParamLovaszWeight            = "kd_lovasz_weight"             // float64
+	ParamKLWeight                = "kd_kl_weight"                 // float64
+	ParamHintWeight              = "kd_hint_weight"               // float64
+	ParamAttentionWeight         = "kd_attention_weight"          // float64
+	ParamCrossEntropyWeight      = "kd_cross_entropy_weight"      // float64
+	ParamTargetSupervisionWeight = "kd_target_supervision_weight" // float64
+	ParamTemperature             = "kd_temperature"               // float64
+	ParamTeacherFusion           = "kd_teacher_fusion"            // string: "mean", "entropy" or "adaptive"
+	ParamAdaptivePerClass        = "kd_adaptive_per_class"        // bool
+)
+
+// Term names, the keys of [Terms].
+const (
+	TermDice              = "dice"
+	TermLovasz            = "lovasz"
+	TermKL                = "kl"
+	TermHint              = "hint"
+	TermAttention         = "attention"
+	TermCrossEntropy      = "cross_entropy"
+	TermTargetSupervision = "target_supervision"
+)
+
+// termOrder is the order in which terms are added to the total.
+var termOrder = []string{TermDice, TermLovasz, TermCrossEntropy, TermKL, TermTargetSupervision, TermHint, TermAttention}
+
+// TeacherFusion selects how the logits of K teachers become one distillation target.
+type TeacherFusion string
+
+// Teacher fusions: the multi-teacher targets (a), (b) and (c) of the package documentation.
+const (
+	FusionMean     TeacherFusion = "mean"     // MeanTeacherProbs.
+	FusionEntropy  TeacherFusion = "entropy"  // EntropyWeightedTeacherProbs.
+	FusionAdaptive TeacherFusion = "adaptive" // AdaptiveTeacherProbs, trained by TargetSupervisionLoss.
+)
+
+// Terms maps a term name (TermDice, ...) to its unweighted scalar value. Only computed terms are present.
+type Terms map[string]*Node
+
+// Objective is the student's combined loss: a weighted sum of Dice, Lovász-softmax, temperature KL against the
+// teachers' target, FitNets hints and attention transfer on feature pairs, optional cross-entropy, and (adaptive
+// fusion only) the supervision of the learned teacher mixture. A term with weight 0 is not built.
+//
+// Create it with [DefaultObjective] or [FromScope] and adjust with the builder methods.
+type Objective struct {
+	diceWeight, lovaszWeight, klWeight, hintWeight, attentionWeight float64
+	crossEntropyWeight, targetSupervisionWeight                     float64
+	temperature                                                     float64
+	fusion                                                          TeacherFusion
+	adaptivePerClass                                                bool
+}
+
+// DefaultObjective returns our defaults (the paper's values are not available to us):
+//   - Dice 1 and Lovász 1: the two hard-label segmentation terms named by the paper, with equal say; both are in
+//     [0, 1] and are insensitive to the small size of the prostate against the background;
+//   - KL 1 at temperature T = 4: Hinton's T² scaling keeps the soft term's gradient on the same scale as the hard
+//     terms, and T = 4 is the common choice for few-class problems, where a higher T flattens two classes to
+//     uniform and a lower one brings back the hard labels;
+//   - hint 0.5 and attention 0.5: feature distillation as regulariser, half the weight of the output terms (both are
+//     O(1) with normalised features); they only apply when feature pairs are given;
+//   - cross-entropy 0 (off: Dice and Lovász already supervise);
+//   - adaptive teacher fusion (the flagship), one weight per teacher (not per class), supervised with weight 1.
+func DefaultObjective() *Objective {
+	return &Objective{
+		diceWeight: 1, lovaszWeight: 1, klWeight: 1, hintWeight: 0.5, attentionWeight: 0.5,
+		crossEntropyWeight: 0, targetSupervisionWeight: 1,
+		temperature: 4, fusion: FusionAdaptive,
+	}
+}
+
+// FromScope returns [DefaultObjective] overridden by the hyperparameters (Param* keys) found in scope or its
+// parents. It returns an error for an unknown fusion, a negative weight or a non-positive temperature.
+func FromScope(scope *model.Scope) (*Objective, error) {
+	if scope == nil {
+		return nil, fmt.Errorf("losses.FromScope: scope is nil")
+	}
+	o := DefaultObjective()
+	o.diceWeight = model.GetParamOr(scope, ParamDiceWeight, o.diceWeight)
+	o.lovaszWeight = model.GetParamOr(scope, ParamLovaszWeight, o.lovaszWeight)
+	o.klWeight = model.GetParamOr(scope, ParamKLWeight, o.klWeight)
+	o.hintWeight = model.GetParamOr(scope, ParamHintWeight, o.hintWeight)
+	o.attentionWeight = model.GetParamOr(scope, ParamAttentionWeight, o.attentionWeight)
+	o.crossEntropyWeight = model.GetParamOr(scope, ParamCrossEntropyWeight, o.crossEntropyWeight)
+	o.targetSupervisionWeight = model.GetParamOr(scope, ParamTargetSupervisionWeight, o.targetSupervisionWeight)
+	o.temperature = model.GetParamOr(scope, ParamTemperature, o.temperature)
+	o.fusion = TeacherFusion(model.GetParamOr(scope, ParamTeacherFusion, string(o.fusion)))
+	o.adaptivePerClass = model.GetParamOr(scope, ParamAdaptivePerClass, o.adaptivePerClass)
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("losses.FromScope(%q): %w", scope.Scope(), err)
+	}
+	return o, nil
+}
+
+// Validate reports an unknown fusion, a negative weight or a non-positive temperature.
+func (o *Objective) Validate() error {
+	switch o.fusion {
+	case FusionMean, FusionEntropy, FusionAdaptive:
+	default:
+		return fmt.Errorf("unknown teacher fusion %q (%s), want %q, %q or %q",
+			o.fusion, ParamTeacherFusion, FusionMean, FusionEntropy, FusionAdaptive)
+	}
+	var negative []string
+	for name, weight := range o.weights() {
+		if weight < 0 {
+			negative = append(negative, fmt.Sprintf("%s=%g", name, weight))
+		}
+	}
+	if len(negative) > 0 {
+		return fmt.Errorf("negative loss weights: %s", strings.Join(negative, ", "))
+	}
+	if !(o.temperature > 0) {
+		return fmt.Errorf("temperature (%s) must be positive, got %g", ParamTemperature, o.temperature)
+	}
+	return nil
+}
+
+// weights maps each term to its weight.
+func (o *Objective) weights() map[string]float64 {
+	return map[string]float64{
+		TermDice: o.diceWeight, TermLovasz: o.lovaszWeight, TermKL: o.klWeight, TermHint: o.hintWeight,
+		TermAttention: o.attentionWeight, TermCrossEntropy: o.crossEntropyWeight,
+		TermTargetSupervision: o.targetSupervisionWeight,
+	}
+}
+
+// Dice sets the weight of the soft Dice term.
+func (o *Objective) Dice(weight float64) *Objective { o.diceWeight = weight; return o }
+
+// Lovasz sets the weight of the Lovász-softmax term.
+func (o *Objective) Lovasz(weight float64) *Objective { o.lovaszWeight = weight; return o }
+
+// KL sets the weight of the temperature KL distillation term.
+func (o *Objective) KL(weight float64) *Objective { o.klWeight = weight; return o }
+
+// Hint sets the weight of the FitNets hint term (summed over feature pairs).
+func (o *Objective) Hint(weight float64) *Objective { o.hintWeight = weight; return o }
+
+// Attention sets the weight of the attention transfer term (summed over feature pairs).
+func (o *Objective) Attention(weight float64) *Objective { o.attentionWeight = weight; return o }
+
+// CrossEntropy sets the weight of the hard-label cross-entropy term.
+func (o *Objective) CrossEntropy(weight float64) *Objective { o.crossEntropyWeight = weight; return o }
+
+// TargetSupervision sets the weight of the term that trains the adaptive teacher weights.
+func (o *Objective) TargetSupervision(weight float64) *Objective {
+	o.targetSupervisionWeight = weight
+	return o
+}
+
+// Temperature sets the distillation temperature T.
+func (o *Objective) Temperature(temperature float64) *Objective {
+	o.temperature = temperature
+	return o
+}
+
+// Fusion sets how several teachers are combined; perClass applies to FusionAdaptive only.
+func (o *Objective) Fusion(fusion TeacherFusion, perClass bool) *Objective {
+	o.fusion, o.adaptivePerClass = fusion, perClass
+	return o
+}
+
+// Inputs are what one training step gives the [Objective].
+type Inputs struct {
+	Labels        *Node         // [B, H, W] or [B, H, W, 1] class ids.
+	StudentLogits *Node         // [B, H, W, C].
+	TeacherLogits []*Node       // K ≥ 0 teachers' [B, H, W, C] logits; none disables the KL term.
+	Features      []FeaturePair // Student/teacher feature pairs; none disables the feature terms.
+}
+
+// Loss builds the weighted total and each unweighted term. scope holds the learned parts (the hint adapters under
+// "hint/<pair name>", the adaptive teacher weights under "teacher_fusion"). One teacher is its own target whatever
+// the fusion. It panics (GoMLX exception) on invalid configuration or shapes.
+func (o *Objective) Loss(scope *model.Scope, in Inputs) (total *Node, terms Terms) {
+	if err := o.Validate(); err != nil {
+		Panicf("losses.Objective: %v", err)
+	}
+	if scope == nil {
+		Panicf("losses.Objective: scope is nil")
+	}
+	checkLogits("Objective", in.StudentLogits)
+	terms = Terms{}
+	add := func(name string, build func() *Node) {
+		if o.weights()[name] != 0 {
+			terms[name] = build()
+		}
+	}
+	add(TermDice, func() *Node { return DiceLoss(in.Labels, in.StudentLogits) })
+	add(TermLovasz, func() *Node { return LovaszSoftmaxLoss(in.Labels, in.StudentLogits) })
+	add(TermCrossEntropy, func() *Node { return CrossEntropyLoss(in.Labels, in.StudentLogits) })
+	if len(in.TeacherLogits) > 0 {
+		o.addDistillation(scope.In("teacher_fusion"), in, add)
+	}
+	if len(in.Features) > 0 {
+		add(TermHint, func() *Node {
+			hintScope := scope.In("hint") // One scope for all pairs: GoMLX refuses to enter a sub-scope twice.
+			return sumOverPairs(in.Features, func(pair FeaturePair) *Node {
+				return HintLoss(hintScope.In("%s", pair.Name), pair.Student, pair.Teacher)
+			})
+		})
+		add(TermAttention, func() *Node {
+			return sumOverPairs(in.Features, func(pair FeaturePair) *Node {
+				return AttentionTransferLoss(pair.Student, pair.Teacher)
+			})
+		})
+	}
+	total = ScalarZero(in.StudentLogits.Graph(), in.StudentLogits.DType())
+	for _, name := range termOrder { // A fixed order keeps the float sum reproducible.
+		if term, found := terms[name]; found {
+			total = Add(total, MulScalar(term, o.weights()[name]))
+		}
+	}
+	return total, terms
+}
+
+// addDistillation adds the KL term against the fused teachers' target and, for adaptive fusion of several
+// teachers, the supervision that trains the mixture.
+func (o *Objective) addDistillation(scope *model.Scope, in Inputs, add func(string, func() *Node)) {
+	teachers, student, temperature := in.TeacherLogits, in.StudentLogits, o.temperature
+	if len(teachers) == 1 {
+		add(TermKL, func() *Node { return KLDistillationLoss(teachers[0], student, temperature) })
+		return
+	}
+	var target *Node
+	switch o.fusion {
+	case FusionMean:
+		target = MeanTeacherProbs(teachers, temperature)
+	case FusionEntropy:
+		target = EntropyWeightedTeacherProbs(teachers, temperature)
+	case FusionAdaptive:
+		target = AdaptiveTeacherProbs(scope, teachers, temperature, o.adaptivePerClass)
+		add(TermTargetSupervision, func() *Node { return TargetSupervisionLoss(in.Labels, target) })
+	}
+	add(TermKL, func() *Node { return KLDistillationFromProbs(target, student, temperature) })
+}
+
+// sumOverPairs adds up loss(pair) over the feature pairs.
+func sumOverPairs(pairs []FeaturePair, loss func(FeaturePair) *Node) *Node {
+	var sum *Node
+	for _, pair := range pairs {
+		if sum == nil {
+			sum = loss(pair)
+		} else {
+			sum = Add(sum, loss(pair))
+		}
+	}
+	return sum
+}

@@ -1,0 +1,96 @@
+package losses
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+func TestFromScopeReadsHyperparameters(t *testing.T) {
+	store := model.NewStore()
+	scope := store.RootScope()
+	scope.SetParams(map[string]any{ParamKLWeight: 0.25, ParamTemperature: 2.0, ParamTeacherFusion: "entropy"})
+	o, err := FromScope(scope.In("student"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultObjective().KL(0.25).Temperature(2).Fusion(FusionEntropy, false)
+	if *o != *want {
+		t.Fatalf("FromScope = %+v, want %+v", *o, *want)
+	}
+
+	scope.SetParam(ParamTeacherFusion, "median")
+	if _, err := FromScope(scope); err == nil || !strings.Contains(err.Error(), `"median"`) {
+		t.Fatalf("unknown fusion: got error %v, want one naming \"median\"", err)
+	}
+	scope.SetParam(ParamTeacherFusion, "mean")
+	scope.SetParam(ParamDiceWeight, -1.0)
+	if _, err := FromScope(scope); err == nil || !strings.Contains(err.Error(), "dice=-1") {
+		t.Fatalf("negative weight: got error %v, want one naming dice=-1", err)
+	}
+}
+
+// TestObjectiveTotalIsTheWeightedSum checks which terms are built and that the total is their weighted sum.
+func TestObjectiveTotalIsTheWeightedSum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2))
+	logits, labels := randomTensor(rng, 2, 2, 4, 4, 2), randomLabels(rng, 2, 2, 4, 4)
+	teachers := []any{randomTensor(rng, 2, 2, 4, 4, 2), randomTensor(rng, 2, 2, 4, 4, 2)}
+	studentFeature, teacherFeature := randomTensor(rng, 1, 2, 2, 2, 3), randomTensor(rng, 1, 2, 2, 2, 5)
+	objective := DefaultObjective().CrossEntropy(0.5).Attention(0)
+	wantTerms := []string{TermDice, TermLovasz, TermCrossEntropy, TermKL, TermTargetSupervision, TermHint}
+
+	exec, err := model.NewExec(testBackend(), model.NewStore(), func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+		total, terms := objective.Loss(scope, Inputs{
+			Labels: in[0], StudentLogits: in[1], TeacherLogits: in[2:4],
+			Features: []FeaturePair{{Name: "bottleneck", Student: in[4], Teacher: in[5]}},
+		})
+		if len(terms) != len(wantTerms) {
+			t.Errorf("terms %v, want %v", terms, wantTerms)
+		}
+		outputs := []*graph.Node{total}
+		for _, name := range wantTerms {
+			outputs = append(outputs, terms[name])
+		}
+		return outputs
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs, err := exec.Call(append([]any{labels, logits}, append(teachers, studentFeature, teacherFeature)...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	weights := objective.weights()
+	var want float64
+	for i, name := range wantTerms {
+		value := scalarOf(t, outputs[i+1])
+		if !(value > 0) {
+			t.Errorf("term %s = %g, want > 0", name, value)
+		}
+		want += weights[name] * value
+	}
+	assertClose(t, "total", []float64{scalarOf(t, outputs[0])}, []float64{want}, 1e-12, 0)
+}
+
+func TestObjectiveWithOneTeacherUsesPlainKL(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 1))
+	logits, labels, teacher := randomTensor(rng, 2, 1, 3, 3, 3), randomLabels(rng, 3, 1, 3, 3), randomTensor(rng, 2, 1, 3, 3, 3)
+	exec, err := model.NewExec(testBackend(), model.NewStore(), func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+		_, terms := DefaultObjective().Loss(scope, Inputs{Labels: in[0], StudentLogits: in[1], TeacherLogits: in[2:]})
+		if _, found := terms[TermTargetSupervision]; found {
+			t.Errorf("one teacher: unexpected %s term", TermTargetSupervision)
+		}
+		return []*graph.Node{terms[TermKL], KLDistillationLoss(in[2], in[1], 4)}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs, err := exec.Call(labels, logits, teacher)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertClose(t, "KL term", []float64{scalarOf(t, outputs[0])}, []float64{scalarOf(t, outputs[1])}, 1e-12, 0)
+}
