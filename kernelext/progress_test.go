@@ -22,8 +22,8 @@ func newTestProgress(t *testing.T, notebook bool) (*Progress, *recorder, *string
 	return p, rec, text, c, dir
 }
 
-// train calls the callback for steps 1..total, one second apart, with a falling loss and a rising Dice.
-func train(cb Callback, c *clock, total int) {
+// simulateTraining calls the callback for steps 1..total, one second apart, with a falling loss and a rising Dice.
+func simulateTraining(cb Callback, c *clock, total int) {
 	for step := 1; step <= total; step++ {
 		c.t = c.t.Add(time.Second)
 		cb(step, total, map[string]float64{"loss": 1 / float64(step), "dice": 0.05 * float64(step)})
@@ -32,7 +32,7 @@ func train(cb Callback, c *clock, total int) {
 
 func TestProgressOutsideNotebookPrintsOneLinePerUpdate(t *testing.T) {
 	p, rec, text, c, dir := newTestProgress(t, false)
-	train(p.Callback(), c, 10)
+	simulateTraining(p.Callback(), c, 10)
 	lines := strings.Split(strings.TrimSpace(text.String()), "\n")
 	if len(lines) != 10 {
 		t.Fatalf("%d lines for 10 updates:\n%s", len(lines), text.String())
@@ -60,7 +60,7 @@ func TestProgressOutsideNotebookPrintsOneLinePerUpdate(t *testing.T) {
 func TestProgressThrottlesButShowsTheLastStep(t *testing.T) {
 	p, _, text, c, _ := newTestProgress(t, false)
 	p.WithMinInterval(time.Hour)
-	train(p.Update, c, 10)
+	simulateTraining(p.Update, c, 10)
 	lines := strings.Split(strings.TrimSpace(text.String()), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], "step 1/") || !strings.Contains(lines[1], "step 10/10") {
 		t.Errorf("throttled output %q, want the first and the last step only", lines)
@@ -77,7 +77,7 @@ func TestProgressThrottlesButShowsTheLastStep(t *testing.T) {
 func TestProgressInNotebookUpdatesOneBlockThenPersists(t *testing.T) {
 	p, rec, text, c, _ := newTestProgress(t, true)
 	p.WithChartEvery(4)
-	train(p.Update, c, 10)
+	simulateTraining(p.Update, c, 10)
 	if len(rec.updates) != 10 {
 		t.Fatalf("%d block updates, want 10", len(rec.updates))
 	}

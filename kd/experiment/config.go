@@ -1,0 +1,148 @@
+// Package experiment runs the paper's experiments from one plain configuration: it loads the data, trains (or
+// reloads from the cache) the teachers, the limit-trained per-site teachers and the students — distilled from
+// one teacher, from the averaged and from the adaptively fused per-site teachers, and the baselines trained from
+// scratch — evaluates them on held-out cases and returns the results as tables that package viz renders.
+//
+// Everything is deterministic given the configuration's seeds and the backend, and every trained model is cached
+// on disk by its configuration: notebooks (where each cell is a fresh process) reload instead of retraining.
+package experiment
+
+import (
+	"fmt"
+
+	"github.com/gokd/gokd/kd/losses"
+	"github.com/gokd/gokd/kd/nets"
+)
+
+// Config is a whole experiment. It is plain data (JSON): the cache keys on it, and notebooks edit it.
+type Config struct {
+	Data    DataConfig
+	Teacher NetSpec
+	Student NetSpec
+	Train   TrainSpec
+	Loss    LossSpec
+
+	// StudentCasesPerSite limits the students' labelled training data to this many cases from each site — the
+	// paper's setting where the student, like each limit-trained teacher, sees little data. 0: all training cases.
+	StudentCasesPerSite int
+	// Seeds repeat every student (and its scratch baselines) with different initial weights and batch orders, to
+	// measure the spread of the Dice gap. Teachers use Train.Seed.
+	Seeds []int64
+}
+
+// DataConfig selects the data: the synthetic multi-site phantom (the default), a folder of the multi-site prostate
+// dataset, or a single image/mask pair.
+type DataConfig struct {
+	Source string // "phantom" (default), "folder" (Path holds one folder per site) or "pair" (Path, MaskPath).
+	Path   string
+	// MaskPath is the segmentation of Path for Source "pair".
+	MaskPath string
+
+	Size int // Slices are resampled to Size×Size.
+
+	// Phantom settings (see package datasets/phantom).
+	Sites         int
+	CasesPerSite  int
+	SlicesPerCase int
+	SiteShift     float64
+	Seed          uint64
+
+	// Held-out fractions of the cases (split by case, never by slice).
+	ValFraction, TestFraction float64
+}
+
+// NetSpec describes a U-Net (package nets).
+type NetSpec struct {
+	Levels    int
+	BaseWidth int
+	Separable bool // Depthwise-separable convolutions.
+}
+
+// TrainSpec holds the optimisation settings shared by every model.
+type TrainSpec struct {
+	TeacherSteps int
+	StudentSteps int
+	BatchSize    int
+	LearningRate float64
+	Seed         int64 // Teachers' seed.
+	// Features names the feature maps paired for the hint and attention terms of single-teacher distillation.
+	Features []string
+}
+
+// LossSpec weights the combined objective (package losses); see losses.DefaultObjective for the reasons behind
+// the defaults.
+type LossSpec struct {
+	Dice, Lovasz, KL, Hint, Attention, CrossEntropy float64
+	Temperature                                     float64
+	// TeacherLoss is the loss of the teachers: "dice+lovasz" (the student's hard terms) or "dice+ce".
+	TeacherLoss string
+}
+
+// Default is the embedded default experiment, sized so the flagship runs in minutes on 2 CPU cores with the Go
+// backend: a 6-site phantom at 64², a 3-level teacher and a separable student, 5 student seeds.
+func Default() Config {
+	return Config{
+		Data: DataConfig{Source: "phantom", Size: 64, Sites: 6, CasesPerSite: 10, SlicesPerCase: 12, SiteShift: 1,
+			Seed: 1, ValFraction: 0, TestFraction: 0.3},
+		Teacher: NetSpec{Levels: 3, BaseWidth: 16},
+		Student: NetSpec{Levels: 3, BaseWidth: 4, Separable: true},
+		Train: TrainSpec{TeacherSteps: 150, StudentSteps: 150, BatchSize: 8, LearningRate: 3e-3, Seed: 1,
+			Features: []string{nets.BottleneckFeature}},
+		Loss:                LossSpec{Dice: 1, Lovasz: 1, KL: 1, Hint: 0.5, Attention: 0.5, Temperature: 4, TeacherLoss: "dice+lovasz"},
+		StudentCasesPerSite: 2,
+		Seeds:               []int64{1, 2, 3},
+	}
+}
+
+// Net builds the nets.Config of a spec for the data's channels and 2 classes.
+func (s NetSpec) Net() *nets.Config {
+	c := nets.NewConfig().Levels(s.Levels).BaseWidth(s.BaseWidth)
+	if s.Separable {
+		c = c.Conv(nets.ConvSeparable)
+	}
+	return c
+}
+
+// Objective builds the students' objective for the given fusion of several teachers.
+func (l LossSpec) Objective(fusion losses.TeacherFusion) *losses.Objective {
+	return losses.DefaultObjective().Dice(l.Dice).Lovasz(l.Lovasz).KL(l.KL).Hint(l.Hint).Attention(l.Attention).
+		CrossEntropy(l.CrossEntropy).Temperature(l.Temperature).Fusion(fusion, false)
+}
+
+// teacherObjective is the objective of supervised teacher training.
+func (l LossSpec) teacherObjective() (*losses.Objective, error) {
+	o := losses.DefaultObjective().KL(0).Hint(0).Attention(0)
+	switch l.TeacherLoss {
+	case "", "dice+lovasz":
+		return o.Dice(1).Lovasz(1).CrossEntropy(0), nil
+	case "dice+ce":
+		return o.Dice(1).Lovasz(0).CrossEntropy(1), nil
+	}
+	return nil, fmt.Errorf("experiment: unknown TeacherLoss %q, want \"dice+lovasz\" or \"dice+ce\"", l.TeacherLoss)
+}
+
+// Validate reports a configuration that cannot run.
+func (c Config) Validate() error {
+	switch {
+	case c.Data.Size <= 0:
+		return fmt.Errorf("experiment: Data.Size %d", c.Data.Size)
+	case c.Train.BatchSize <= 0 || c.Train.TeacherSteps <= 0 || c.Train.StudentSteps <= 0:
+		return fmt.Errorf("experiment: Train needs a positive BatchSize, TeacherSteps and StudentSteps: %+v", c.Train)
+	case len(c.Seeds) == 0:
+		return fmt.Errorf("experiment: no student Seeds")
+	case c.Data.TestFraction <= 0 || c.Data.TestFraction+c.Data.ValFraction >= 1:
+		return fmt.Errorf("experiment: TestFraction %g and ValFraction %g must leave training cases", c.Data.TestFraction, c.Data.ValFraction)
+	}
+	for _, spec := range []NetSpec{c.Teacher, c.Student} {
+		if err := spec.Net().Validate(); err != nil {
+			return fmt.Errorf("experiment: %w", err)
+		}
+		if div := spec.Net().SizeDivisor(); c.Data.Size%div != 0 {
+			return fmt.Errorf("experiment: Data.Size %d is not a multiple of %d, needed by a %d-level U-Net", c.Data.Size, div, spec.Levels)
+		}
+	}
+	if _, err := c.Loss.teacherObjective(); err != nil {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package experiment
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/gokd/gokd/datasets"
+	"github.com/gokd/gokd/datasets/phantom"
+	"github.com/gokd/gokd/datasets/prostate"
+)
+
+// Data is an experiment's data, split by case.
+type Data struct {
+	Train, Val, Test []datasets.Sample
+	Sites            []string // Sites of the training data, in order.
+	// SiteTrain holds each site's training slices: one limit-trained teacher learns from each.
+	SiteTrain [][]datasets.Sample
+	// StudentTrain is the students' (limited) labelled training data.
+	StudentTrain []datasets.Sample
+}
+
+// loadData builds the experiment's Data from its configuration.
+func loadData(c Config) (*Data, error) {
+	samples, err := loadSamples(c.Data)
+	if err != nil {
+		return nil, err
+	}
+	split, err := datasets.SplitByCase(samples, c.Data.ValFraction, c.Data.TestFraction, c.Data.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: splitting the data: %w", err)
+	}
+	d := &Data{Train: split.Train, Val: split.Val, Test: split.Test}
+	d.Sites, d.SiteTrain = datasets.SubsetsBySite(d.Train)
+	d.StudentTrain = limitCasesPerSite(d.Train, c.StudentCasesPerSite, c.Data.Seed)
+	if len(d.Test) == 0 || len(d.StudentTrain) == 0 {
+		return nil, fmt.Errorf("experiment: %d test and %d student training slices: the data is too small for the split",
+			len(d.Test), len(d.StudentTrain))
+	}
+	return d, nil
+}
+
+func loadSamples(c DataConfig) ([]datasets.Sample, error) {
+	switch c.Source {
+	case "", "phantom":
+		return phantom.New().Sites(c.Sites).CasesPerSite(c.CasesPerSite).SlicesPerCase(c.SlicesPerCase).
+			Size(c.Size).SiteShift(c.SiteShift).Seed(c.Seed).Generate()
+	case "folder":
+		return prostate.New().Size(c.Size).Load(c.Path)
+	case "pair":
+		return prostate.New().Size(c.Size).LoadPair(c.Path, c.MaskPath, "case", "case00")
+	}
+	return nil, fmt.Errorf("experiment: unknown Data.Source %q, want \"phantom\", \"folder\" or \"pair\"", c.Source)
+}
+
+// limitCasesPerSite keeps n cases of each site, chosen by a seeded shuffle (all cases when n is 0).
+func limitCasesPerSite(samples []datasets.Sample, n int, seed uint64) []datasets.Sample {
+	if n <= 0 {
+		return samples
+	}
+	keep := map[string]bool{}
+	rng := rand.New(rand.NewPCG(seed, 0x57d))
+	sites, subsets := datasets.SubsetsBySite(samples)
+	for i := range sites {
+		keys := datasets.CaseKeys(subsets[i])
+		rng.Shuffle(len(keys), func(a, b int) { keys[a], keys[b] = keys[b], keys[a] })
+		for _, k := range keys[:min(n, len(keys))] {
+			keep[k] = true
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(samples), func(s datasets.Sample) bool { return !keep[s.CaseKey()] })
+}

@@ -1,0 +1,104 @@
+package experiment
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gomlx/compute"
+	_ "github.com/gomlx/compute/gobackend"
+)
+
+// tinyConfig is the smallest experiment that exercises every model: 2 sites, 32² slices, a few steps.
+func tinyConfig() Config {
+	c := Default()
+	c.Data = DataConfig{Source: "phantom", Size: 32, Sites: 2, CasesPerSite: 4, SlicesPerCase: 4, SiteShift: 1, Seed: 3,
+		TestFraction: 0.25}
+	c.Teacher = NetSpec{Levels: 2, BaseWidth: 4}
+	c.Student = NetSpec{Levels: 2, BaseWidth: 2, Separable: true}
+	c.Train.TeacherSteps, c.Train.StudentSteps, c.Train.BatchSize = 3, 2, 4
+	c.StudentCasesPerSite = 1
+	c.Seeds = []int64{1}
+	return c
+}
+
+func TestRunCachesEveryModel(t *testing.T) {
+	backend, err := compute.NewWithConfig("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer backend.Finalize()
+	cache := t.TempDir()
+	var log strings.Builder
+	r, err := New(backend, tinyConfig(), cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Log = &log
+	res, err := r.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.SiteTeachers) != 2 || len(res.Summary) != len(StudentKinds) {
+		t.Fatalf("%d site teachers and %d student kinds, want 2 and %d", len(res.SiteTeachers), len(res.Summary), len(StudentKinds))
+	}
+	if n := strings.Count(log.String(), "trained in"); n != 3+len(StudentKinds) {
+		t.Errorf("trained %d models, want %d:\n%s", n, 3+len(StudentKinds), log.String())
+	}
+	for _, e := range append([]*Evaluation{res.Teacher}, res.SiteTeachers...) {
+		if e.Dice < 0 || e.Dice > 1 || e.Params <= 0 || e.MsPerSlice <= 0 || len(e.SiteDice) != 2 {
+			t.Errorf("implausible evaluation %+v", e)
+		}
+	}
+	if got := len(res.ModelsTable().Rows); got != 3+len(StudentKinds) {
+		t.Errorf("models table has %d rows", got)
+	}
+	if res.Teacher.Params <= res.Students[StudentScratch][0].Params {
+		t.Errorf("teacher (%d params) not larger than the student (%d)", res.Teacher.Params, res.Students[StudentScratch][0].Params)
+	}
+
+	// A new runner on the same cache (a new notebook cell) reloads everything and scores the same.
+	log.Reset()
+	r2, _ := New(backend, tinyConfig(), cache)
+	r2.Log = &log
+	res2, err := r2.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(log.String(), "trained in") {
+		t.Errorf("second run retrained:\n%s", log.String())
+	}
+	if res2.Summary[0].Dice != res.Summary[0].Dice || res2.Teacher.Dice != res.Teacher.Dice {
+		t.Error("reloaded models score differently")
+	}
+
+	// A changed student seed retrains the students only.
+	changed := tinyConfig()
+	changed.Seeds = []int64{2}
+	log.Reset()
+	r3, _ := New(backend, changed, cache)
+	r3.Log = &log
+	if _, err := r3.Student(StudentAdaptiveKD, 2); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(log.String(), "trained in"); n != 1 {
+		t.Errorf("changing the seed trained %d models, want only the student:\n%s", n, log.String())
+	}
+}
+
+func TestValidate(t *testing.T) {
+	bad := tinyConfig()
+	bad.Data.Size = 33
+	if err := bad.Validate(); err == nil {
+		t.Error("odd size accepted")
+	}
+	bad = tinyConfig()
+	bad.Loss.TeacherLoss = "mse"
+	if err := bad.Validate(); err == nil {
+		t.Error("unknown teacher loss accepted")
+	}
+	bad = tinyConfig()
+	bad.Seeds = nil
+	if err := bad.Validate(); err == nil {
+		t.Error("no seeds accepted")
+	}
+}

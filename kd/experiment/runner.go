@@ -1,0 +1,250 @@
+package experiment
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/gokd/gokd/datasets"
+	"github.com/gokd/gokd/datasets/batch"
+	"github.com/gokd/gokd/kd/losses"
+	"github.com/gokd/gokd/kd/runcache"
+	"github.com/gokd/gokd/kd/train"
+	"github.com/gomlx/compute"
+)
+
+// Names of the experiment's models. A site teacher is SiteTeacher + "-" + site; a student is its kind + "-s" +
+// seed (see StudentName).
+const (
+	Teacher           = "teacher"             // The well-trained teacher: all training data.
+	SiteTeacher       = "site_teacher"        // A limit-trained teacher: one site's training data.
+	StudentScratch    = "student_scratch"     // Baseline: the student trained from scratch on the students' data.
+	StudentScratchAll = "student_scratch_all" // Baseline: the student trained from scratch on all training data.
+	StudentSingleKD   = "student_single_kd"   // Distilled from Teacher (logits and features).
+	StudentMeanKD     = "student_mean_kd"     // Distilled from the site teachers' averaged targets.
+	StudentAdaptiveKD = "student_adaptive_kd" // Distilled from the site teachers, fused with learned weights.
+)
+
+// StudentKinds lists the student kinds in the order tables show them.
+var StudentKinds = []string{StudentScratch, StudentScratchAll, StudentSingleKD, StudentMeanKD, StudentAdaptiveKD}
+
+// StudentName names the student of a kind trained with a seed.
+func StudentName(kind string, seed int64) string { return fmt.Sprintf("%s-s%d", kind, seed) }
+
+// Runner trains, caches and evaluates the models of one experiment. Create it with New.
+type Runner struct {
+	Backend compute.Backend
+	Config  Config
+	Cache   *runcache.Cache
+	// Progress, when set, is asked for a progress display for each model that is actually trained (not reloaded).
+	Progress func(name string) (update func(train.Progress), finish func())
+	// Log, when set, receives one line per model: trained (with its wall time) or reloaded from the cache.
+	Log io.Writer
+
+	data   *Data
+	models map[string]*Trained
+}
+
+// Trained is a trained model of the experiment.
+type Trained struct {
+	Name    string
+	Key     string // Cache entry, derived from everything that determines the model.
+	Model   *train.Model
+	History *train.History
+	Cached  bool // Reloaded from the cache rather than trained now.
+}
+
+// New returns a Runner for config, caching models in cacheDir.
+func New(backend compute.Backend, config Config, cacheDir string) (*Runner, error) {
+	if err := config.Validate(); err != nil {
+		return nil, err
+	}
+	cache, err := runcache.Open(cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	return &Runner{Backend: backend, Config: config, Cache: cache, models: map[string]*Trained{}}, nil
+}
+
+// Data loads (once) and returns the experiment's data.
+func (r *Runner) Data() (*Data, error) {
+	if r.data == nil {
+		d, err := loadData(r.Config)
+		if err != nil {
+			return nil, err
+		}
+		r.data = d
+	}
+	return r.data, nil
+}
+
+// Teacher returns the well-trained teacher (all training data).
+func (r *Runner) Teacher() (*Trained, error) {
+	d, err := r.Data()
+	if err != nil {
+		return nil, err
+	}
+	return r.teacher(Teacher, "all", d.Train)
+}
+
+// SiteTeachers returns the limit-trained teachers, one per site of the training data.
+func (r *Runner) SiteTeachers() ([]*Trained, error) {
+	d, err := r.Data()
+	if err != nil {
+		return nil, err
+	}
+	teachers := make([]*Trained, len(d.Sites))
+	for i, site := range d.Sites {
+		if teachers[i], err = r.teacher(SiteTeacher+"-"+site, site, d.SiteTrain[i]); err != nil {
+			return nil, err
+		}
+	}
+	return teachers, nil
+}
+
+func (r *Runner) teacher(name, subset string, samples []datasets.Sample) (*Trained, error) {
+	objective, err := r.Config.Loss.teacherObjective()
+	if err != nil {
+		return nil, err
+	}
+	c := r.Config
+	return r.train(trainSpec{
+		name: name, net: c.Teacher, subset: subset, samples: samples, steps: c.Train.TeacherSteps,
+		seed: c.Train.Seed, objective: objective,
+	})
+}
+
+// Student returns the student of a kind (one of StudentKinds) trained with seed.
+func (r *Runner) Student(kind string, seed int64) (*Trained, error) {
+	d, err := r.Data()
+	if err != nil {
+		return nil, err
+	}
+	c := r.Config
+	spec := trainSpec{name: StudentName(kind, seed), net: c.Student, subset: "students", samples: d.StudentTrain,
+		steps: c.Train.StudentSteps, seed: seed, objective: c.Loss.Objective(losses.FusionAdaptive)}
+	switch kind {
+	case StudentScratch:
+	case StudentScratchAll:
+		spec.subset, spec.samples = "all", d.Train
+	case StudentSingleKD:
+		t, err := r.Teacher()
+		if err != nil {
+			return nil, err
+		}
+		spec.teachers, spec.features = []*Trained{t}, c.Train.Features
+	case StudentMeanKD, StudentAdaptiveKD:
+		if spec.teachers, err = r.SiteTeachers(); err != nil {
+			return nil, err
+		}
+		if kind == StudentMeanKD {
+			spec.objective, spec.fusion = c.Loss.Objective(losses.FusionMean), string(losses.FusionMean)
+		} else {
+			spec.fusion = string(losses.FusionAdaptive)
+		}
+	default:
+		return nil, fmt.Errorf("experiment: unknown student kind %q, want one of %v", kind, StudentKinds)
+	}
+	if len(spec.teachers) == 0 { // Scratch baselines learn from the labels alone.
+		spec.objective = spec.objective.KL(0).Hint(0).Attention(0)
+	}
+	return r.train(spec)
+}
+
+// trainSpec is one model to train.
+type trainSpec struct {
+	name      string
+	net       NetSpec
+	subset    string
+	samples   []datasets.Sample
+	steps     int
+	seed      int64
+	teachers  []*Trained
+	objective *losses.Objective
+	fusion    string
+	features  []string
+}
+
+// modelKey is everything that determines a trained model: its cache key.
+type modelKey struct {
+	Name                string
+	Data                DataConfig
+	StudentCasesPerSite int
+	Net                 NetSpec
+	Subset              string
+	Steps, BatchSize    int
+	LearningRate        float64
+	Seed                int64
+	Teachers            []string // Cache keys of the teachers.
+	Loss                LossSpec
+	Fusion              string
+	Features            []string
+}
+
+const historyFile = "history.json"
+
+func (r *Runner) train(s trainSpec) (*Trained, error) {
+	if t, found := r.models[s.name]; found {
+		return t, nil
+	}
+	c := r.Config
+	key := modelKey{Name: s.name, Data: c.Data, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
+		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: c.Train.LearningRate, Seed: s.seed, Loss: c.Loss,
+		Fusion: s.fusion, Features: s.features}
+	teachers := make([]*train.Model, len(s.teachers))
+	for i, t := range s.teachers {
+		key.Teachers = append(key.Teachers, t.Key)
+		teachers[i] = t.Model
+	}
+	kind := strings.ReplaceAll(s.name, "/", "_")
+	var trained *Trained
+	dir, hit, err := r.Cache.Get(kind, key, func(dir string) error {
+		data, err := batch.New(s.name, s.samples).BatchSize(c.Train.BatchSize).Seed(uint64(s.seed)).
+			Augment(batch.DefaultAugmentation).Infinite(true).Done()
+		if err != nil {
+			return err
+		}
+		job := train.Job{Name: s.name, Net: s.net.Net(), Teachers: teachers, Objective: s.objective,
+			Features: s.features, Data: data, Steps: s.steps, LearningRate: c.Train.LearningRate, Seed: s.seed}
+		var finish func()
+		if r.Progress != nil {
+			job.Progress, finish = r.Progress(s.name)
+		}
+		model, history, err := train.Run(r.Backend, job)
+		if finish != nil {
+			finish()
+		}
+		if err != nil {
+			return err
+		}
+		if err := model.Save(filepath.Join(dir, "model")); err != nil {
+			return err
+		}
+		trained = &Trained{Name: s.name, Model: model, History: history}
+		return runcache.WriteJSON(filepath.Join(dir, historyFile), history)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("experiment: %s: %w", s.name, err)
+	}
+	if hit {
+		model, err := train.LoadModel(r.Backend, filepath.Join(dir, "model"), s.net.Net())
+		if err != nil {
+			return nil, fmt.Errorf("experiment: reloading %s from the cache: %w", s.name, err)
+		}
+		trained = &Trained{Name: s.name, Model: model, History: &train.History{}, Cached: true}
+		if err := runcache.ReadJSON(filepath.Join(dir, historyFile), trained.History); err != nil {
+			return nil, fmt.Errorf("experiment: reloading %s from the cache: %w", s.name, err)
+		}
+	}
+	trained.Key = filepath.Base(dir)
+	r.models[s.name] = trained
+	if r.Log != nil {
+		verb := fmt.Sprintf("trained in %.0f s (%.0f ms/step)", trained.History.Wall.Seconds(), trained.History.StepMS)
+		if hit {
+			verb = "reloaded from the cache"
+		}
+		fmt.Fprintf(r.Log, "%-28s %s (%d parameters)\n", s.name, verb, trained.Model.ParamCount())
+	}
+	return trained, nil
+}
