@@ -165,3 +165,31 @@ func (res *Results) SiteTable() metrics.Table {
 	}
 	return t
 }
+
+// Representatives returns one evaluation per model: the teacher, the site teachers, and each student kind's
+// mean over seeds (Dice and per-site Dice averaged; parameters and latency of the first seed).
+func (res *Results) Representatives() []*Evaluation {
+	var out []*Evaluation
+	if res.Teacher != nil {
+		out = append(out, res.Teacher)
+	}
+	out = append(out, res.SiteTeachers...)
+	for _, kind := range StudentKinds {
+		evals := res.Students[kind]
+		if len(evals) == 0 {
+			continue
+		}
+		mean := *evals[0]
+		mean.Name, mean.SiteDice = kind, map[string]float64{}
+		dice := make([]float64, len(evals))
+		for i, e := range evals {
+			dice[i] = e.Dice
+			for site, d := range e.SiteDice {
+				mean.SiteDice[site] += d / float64(len(evals))
+			}
+		}
+		mean.Dice = metrics.NewStat(dice).Mean
+		out = append(out, &mean)
+	}
+	return out
+}

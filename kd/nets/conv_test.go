@@ -1,0 +1,124 @@
+package nets
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/gomlx/compute"
+	_ "github.com/gomlx/compute/gobackend"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+// testBackend returns the default (Go) backend.
+func testBackend(t testing.TB) compute.Backend {
+	t.Helper()
+	backend, err := compute.New()
+	if err != nil {
+		t.Fatalf("creating backend: %v", err)
+	}
+	return backend
+}
+
+// convCase is one convolution configuration compared across implementations.
+type convCase struct {
+	name                            string
+	batch, height, width, inC, outC int
+	kernelSize                      int
+	depthwise                       bool
+}
+
+func (cc convCase) build(scope *model.Scope, x *Node, impl ConvImpl) *Node {
+	var conv *ConvBuilder
+	if cc.depthwise {
+		conv = DepthwiseConv2D(scope, x).UseBias(true)
+	} else {
+		conv = Conv2D(scope, x, cc.outC).KernelSize(cc.kernelSize)
+	}
+	return conv.Impl(impl).Done()
+}
+
+// convOutputsAndGradients runs the convolution with impl in a fresh store sharing the given variables, returning
+// the output, the gradient of a non-uniformly weighted sum of the output with respect to the input, the kernel
+// and the bias.
+func convOutputsAndGradients(t *testing.T, backend compute.Backend, store *model.Store, cc convCase, impl ConvImpl,
+	input *tensors.Tensor) [][]float32 {
+	t.Helper()
+	exec, err := model.NewExec(backend, store, func(scope *model.Scope, x *Node) []*Node {
+		convScope := scope.In("conv")
+		y := cc.build(convScope, x, impl)
+		// Weight each output element differently so every gradient entry is exercised.
+		weights := Sin(IotaFull(x.Graph(), y.Shape()))
+		loss := ReduceAllSum(Mul(y, weights))
+		kernel := convScope.GetVariable(WeightsVar).NodeValue(x.Graph())
+		bias := convScope.GetVariable(BiasesVar).NodeValue(x.Graph())
+		grads := Gradient(loss, x, kernel, bias)
+		return append([]*Node{y}, grads...)
+	})
+	if err != nil {
+		t.Fatalf("%s/%s: NewExec: %v", cc.name, impl, err)
+	}
+	outputs, err := exec.Call(input)
+	if err != nil {
+		t.Fatalf("%s/%s: Call: %v", cc.name, impl, err)
+	}
+	flat := make([][]float32, len(outputs))
+	for i, output := range outputs {
+		flat[i] = tensors.MustCopyFlatData[float32](output)
+	}
+	return flat
+}
+
+func TestShiftedConvMatchesNative(t *testing.T) {
+	backend := testBackend(t)
+	cases := []convCase{
+		{name: "3x3", batch: 2, height: 5, width: 7, inC: 3, outC: 4, kernelSize: 3},
+		{name: "3x3-single-pixel", batch: 3, height: 1, width: 1, inC: 2, outC: 2, kernelSize: 3},
+		{name: "3x3-one-row", batch: 1, height: 1, width: 6, inC: 1, outC: 3, kernelSize: 3},
+		{name: "1x1", batch: 2, height: 4, width: 3, inC: 5, outC: 2, kernelSize: 1},
+		{name: "depthwise", batch: 2, height: 6, width: 4, inC: 3, outC: 3, kernelSize: 3, depthwise: true},
+	}
+	for _, cc := range cases {
+		t.Run(cc.name, func(t *testing.T) {
+			input := wavyTensor(cc.batch, cc.height, cc.width, cc.inC)
+			store := model.NewStore()
+			native := convOutputsAndGradients(t, backend, store, cc, ConvNative, input)
+			shifted := convOutputsAndGradients(t, backend, store, cc, ConvShifted, input)
+			for i, what := range []string{"output", "input gradient", "kernel gradient", "bias gradient"} {
+				assertClose(t, fmt.Sprintf("%s %s", cc.name, what), native[i], shifted[i], 1e-4)
+			}
+		})
+	}
+}
+
+// wavyTensor returns a float32 tensor with the given dimensions filled with a deterministic non-constant pattern.
+func wavyTensor(dims ...int) *tensors.Tensor {
+	size := 1
+	for _, d := range dims {
+		size *= d
+	}
+	flat := make([]float32, size)
+	for i := range flat {
+		flat[i] = float32(math.Cos(float64(i) * 0.7))
+	}
+	return tensors.FromFlatDataAndDimensions(flat, dims...)
+}
+
+func assertClose(t *testing.T, what string, want, got []float32, tolerance float64) {
+	t.Helper()
+	if len(want) != len(got) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	nonZero := false
+	for i := range want {
+		if diff := math.Abs(float64(want[i] - got[i])); diff > tolerance*(1+math.Abs(float64(want[i]))) {
+			t.Fatalf("%s: element %d = %g, want %g", what, i, got[i], want[i])
+		}
+		nonZero = nonZero || want[i] != 0
+	}
+	if !nonZero {
+		t.Fatalf("%s: all values are zero, the comparison is vacuous", what)
+	}
+}

@@ -1,0 +1,213 @@
+package kernelext
+
+import (
+	"fmt"
+	"image/color"
+	"slices"
+	"strings"
+
+	"github.com/gokd/gokd/datasets"
+	"github.com/gokd/gokd/kd/experiment"
+	"github.com/gokd/gokd/kd/train"
+	"github.com/gokd/gokd/viz/chart"
+	"github.com/gokd/gokd/viz/compose"
+	"github.com/gokd/gokd/viz/palette"
+	"github.com/gokd/gokd/viz/render"
+	"github.com/gokd/gokd/viz/viewer"
+)
+
+// The helpers below are the notebooks' one-call pictures: each builds a viz picture from GoKD's data and
+// results and displays it (inline in a notebook, as a file elsewhere).
+
+// Prediction is a named set of class maps, one per sample, shown as a mask layer.
+type Prediction struct {
+	Name  string    // Legend name, e.g. "teacher" or "student (adaptive KD)".
+	Masks [][]int32 // One Size·Size class map per sample.
+}
+
+// roleColour gives teachers and students their palette colours, other layers the next series colour.
+func roleColour(name string, i int) color.NRGBA {
+	switch {
+	case strings.HasPrefix(name, "teacher"):
+		return palette.Teacher
+	case strings.HasPrefix(name, "student"):
+		return palette.Student
+	}
+	return palette.Series(i + 3)
+}
+
+// CaseSamples returns the slices of one case (site/case key, see datasets.Sample.CaseKey) in slice order.
+func CaseSamples(samples []datasets.Sample, caseKey string) []datasets.Sample {
+	var out []datasets.Sample
+	for _, s := range samples {
+		if s.CaseKey() == caseKey {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b datasets.Sample) int { return a.Index - b.Index })
+	return out
+}
+
+// ShowCase shows the slices of one case in a slice viewer: the ground truth and each prediction (masks matched
+// to caseSlices) as layers, and, with exactly one prediction, its error map (hidden until ticked).
+func ShowCase(title string, caseSlices []datasets.Sample, predictions ...Prediction) error {
+	if len(caseSlices) == 0 {
+		return fmt.Errorf("ShowCase %q: no slices", title)
+	}
+	views := make([]render.Slice, len(caseSlices))
+	truth := make([][]int32, len(caseSlices))
+	for i := range caseSlices {
+		s, err := render.SampleSlice(&caseSlices[i])
+		if err != nil {
+			return err
+		}
+		views[i], truth[i] = s, caseSlices[i].Mask
+	}
+	v := viewer.New(views).WithTitle(title).WithLayer("ground truth", truth, palette.GroundTruth, render.FillAndContour)
+	for i, p := range predictions {
+		if len(p.Masks) != len(caseSlices) {
+			return fmt.Errorf("ShowCase %q: %s has %d masks for %d slices", title, p.Name, len(p.Masks), len(caseSlices))
+		}
+		v = v.WithLayer(p.Name, p.Masks, roleColour(p.Name, i), render.Contour)
+	}
+	if len(predictions) == 1 {
+		v = v.WithErrors(truth, predictions[0].Masks)
+	}
+	return DisplayViewer(title, v)
+}
+
+// ShowSites shows, for each site, the slice with the largest prostate of the site's first case, with its ground
+// truth: the sites' different appearance at a glance.
+func ShowSites(title string, samples []datasets.Sample) error {
+	sites, subsets := datasets.SubsetsBySite(samples)
+	r := render.New().WithZoom(2)
+	panels := make([]compose.Panel, 0, len(sites))
+	for i, site := range sites {
+		first := CaseSamples(subsets[i], subsets[i][0].CaseKey())
+		best := slices.MaxFunc(first, func(a, b datasets.Sample) int { return area(a.Mask) - area(b.Mask) })
+		s, err := render.SampleSlice(&best)
+		if err != nil {
+			return err
+		}
+		img, err := r.Overlay(s, render.NewLayer("ground truth", best.Mask, palette.GroundTruth, render.Contour))
+		if err != nil {
+			return err
+		}
+		panels = append(panels, compose.Panel{Title: site, Image: img})
+	}
+	montage, err := compose.Montage(panels, min(len(panels), 6))
+	if err != nil {
+		return err
+	}
+	return DisplayImage(title, montage)
+}
+
+func area(mask []int32) int {
+	n := 0
+	for _, v := range mask {
+		if v > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// ShowComparison shows a comparison grid: for each sample a row with its ground truth, the teacher's and the
+// student's prediction (teacher may be nil) and the student's errors, each titled with its Dice.
+func ShowComparison(title string, samples []datasets.Sample, teacher, student [][]int32) error {
+	cases := make([]compose.Case, len(samples))
+	for i := range samples {
+		s, err := render.SampleSlice(&samples[i])
+		if err != nil {
+			return err
+		}
+		cases[i] = compose.Case{Label: fmt.Sprintf("%s #%d", samples[i].CaseKey(), samples[i].Index), Slice: s,
+			Truth: samples[i].Mask, Student: student[i]}
+		if teacher != nil {
+			cases[i].Teacher = teacher[i]
+		}
+	}
+	img, err := compose.Comparison(render.New().WithZoom(2), cases)
+	if err != nil {
+		return err
+	}
+	return DisplayImage(title, img)
+}
+
+// ShowCurves shows the training curves (loss and Dice on the training batches) of several runs in one chart.
+func ShowCurves(title string, runs ...*experiment.Trained) error {
+	var loss, dice []chart.Series
+	for _, t := range runs {
+		loss = append(loss, series(t.Name, t.History, "loss"))
+		dice = append(dice, series(t.Name, t.History, "dice"))
+	}
+	f, err := chart.TrainingCurves(loss, dice)
+	if err != nil {
+		return err
+	}
+	return DisplayFigure(title, f)
+}
+
+func series(name string, h *train.History, metric string) chart.Series {
+	s := chart.Series{Name: name}
+	for i, step := range h.Steps {
+		if values := h.Metrics[metric]; i < len(values) {
+			s.X, s.Y = append(s.X, float64(step)), append(s.Y, values[i])
+		}
+	}
+	return s
+}
+
+// ShowResults shows an experiment's results: the models table, the students' comparison over seeds, the Dice per
+// site as grouped bars, and Dice against parameters and against latency.
+func ShowResults(res *experiment.Results) error {
+	if err := ShowTable("Models on the held-out test cases", res.ModelsTable()); err != nil {
+		return err
+	}
+	if err := ShowTable("Dice per site (students: mean over seeds)", res.SiteTable()); err != nil {
+		return err
+	}
+	if len(res.Summary) > 0 {
+		if err := ShowTable("Students against the scratch baseline, over seeds", res.SummaryTable()); err != nil {
+			return err
+		}
+	}
+	evals := res.Representatives()
+	sites := evals[0].SiteNames()
+	bars := make([]chart.Bars, len(evals))
+	var params, latency []chart.Point
+	for i, e := range evals {
+		bars[i].Name = e.Name
+		for _, site := range sites {
+			bars[i].Values = append(bars[i].Values, e.SiteDice[site])
+		}
+		group := "students"
+		switch {
+		case e.Name == experiment.Teacher:
+			group = "teacher"
+		case strings.HasPrefix(e.Name, experiment.SiteTeacher):
+			group = "site teachers"
+		}
+		params = append(params, chart.Point{Label: e.Name, Group: group, X: float64(e.Params), Y: e.Dice})
+		latency = append(latency, chart.Point{Label: e.Name, Group: group, X: e.MsPerSlice, Y: e.Dice})
+	}
+	siteBars, err := chart.GroupedBars("Dice per test site", "Dice", sites, bars)
+	if err != nil {
+		return err
+	}
+	if err := DisplayFigure("dice-per-site", siteBars); err != nil {
+		return err
+	}
+	byParams, err := chart.AccuracyVsParameters(params)
+	if err != nil {
+		return err
+	}
+	if err := DisplayFigure("dice-vs-parameters", byParams); err != nil {
+		return err
+	}
+	byLatency, err := chart.AccuracyVsLatency(latency)
+	if err != nil {
+		return err
+	}
+	return DisplayFigure("dice-vs-latency", byLatency)
+}
