@@ -43,6 +43,9 @@ type Config struct {
 	dropPartial bool
 	prefetch    int
 	workers     int
+
+	targets        [][]float32 // Optional per-pixel maps moved with the mask (see Targets).
+	targetChannels int
 }
 
 // New returns the configuration of a dataset over samples with the evaluation defaults: batches of 16 in
@@ -79,6 +82,14 @@ func (c *Config) Prefetch(n int) *Config { c.prefetch = n; return c }
 // Workers sets how many goroutines assemble batches in parallel. The batches do not depend on it.
 func (c *Config) Workers(n int) *Config { c.workers = n; return c }
 
+// Targets attaches per-pixel float maps to the samples — targets[i] holds Size·Size·channels values for sample
+// i, channels last, e.g. precomputed teacher logits for offline distillation. Batches then carry a second label
+// tensor [B, S, S, channels], moved by the same flips and rotations as the mask (never by intensity jitter).
+func (c *Config) Targets(targets [][]float32, channels int) *Config {
+	c.targets, c.targetChannels = targets, channels
+	return c
+}
+
 // Done validates the configuration and packs the samples into the in-memory cache.
 func (c *Config) Done() (*Dataset, error) {
 	if len(c.samples) == 0 {
@@ -94,6 +105,9 @@ func (c *Config) Done() (*Dataset, error) {
 	}
 	first := &c.samples[0]
 	d := &Dataset{config: *c, size: first.Size, channels: first.Channels}
+	if err := d.packTargets(); err != nil {
+		return nil, err
+	}
 	imageLen, maskLen := d.size*d.size*d.channels, d.size*d.size
 	d.images = make([]float32, len(c.samples)*imageLen)
 	d.masks = make([]int32, len(c.samples)*maskLen)
@@ -118,6 +132,7 @@ type Dataset struct {
 	size, channels int
 	images         []float32 // The cache: all samples' images, packed in sample order.
 	masks          []int32
+	targets        []float32 // Config.Targets, packed likewise (nil without targets).
 
 	epochs atomic.Uint64 // Number of iterations started: the epoch number of the next one.
 
@@ -246,6 +261,10 @@ func (d *Dataset) assemble(j *job) train.Batch {
 	imageLen, maskLen := d.size*d.size*d.channels, d.size*d.size
 	images := tensors.FromShape(shapes.Make(dtypes.Float32, b, d.size, d.size, d.channels))
 	masks := tensors.FromShape(shapes.Make(dtypes.Int32, b, d.size, d.size))
+	var targets *tensors.Tensor
+	if d.targets != nil {
+		targets = d.assembleTargets(j)
+	}
 	tensors.MustMutableFlatData(images, func(imageFlat []float32) {
 		tensors.MustMutableFlatData(masks, func(maskFlat []int32) {
 			for k, index := range j.indices {
@@ -258,12 +277,67 @@ func (d *Dataset) assemble(j *job) train.Batch {
 					copy(dstMask, srcMask)
 					continue
 				}
-				rng := rand.New(rand.NewPCG(d.config.seed^0xA06E47, j.seeds[k]))
-				d.config.augment.apply(rng, srcImage, srcMask, d.size, d.channels, dstImage, dstMask)
+				d.config.augment.apply(d.sampleRNG(j, k), srcImage, srcMask, d.size, d.channels, dstImage, dstMask)
 			}
 		})
 	})
-	return train.Batch{Inputs: []*tensors.Tensor{images}, Labels: []*tensors.Tensor{masks}}
+	labels := []*tensors.Tensor{masks}
+	if targets != nil {
+		labels = append(labels, targets)
+	}
+	return train.Batch{Inputs: []*tensors.Tensor{images}, Labels: labels}
+}
+
+// packTargets validates and packs Config.Targets into the cache.
+func (d *Dataset) packTargets() error {
+	c := &d.config
+	if c.targets == nil {
+		return nil
+	}
+	if len(c.targets) != len(c.samples) || c.targetChannels <= 0 {
+		return fmt.Errorf("batch: dataset %q: %d target maps of %d channels for %d samples", c.name, len(c.targets),
+			c.targetChannels, len(c.samples))
+	}
+	targetLen := d.size * d.size * c.targetChannels
+	d.targets = make([]float32, len(c.targets)*targetLen)
+	for i, t := range c.targets {
+		if len(t) != targetLen {
+			return fmt.Errorf("batch: dataset %q: target map %d has %d values, want %d (%d×%d×%d)", c.name, i, len(t),
+				targetLen, d.size, d.size, c.targetChannels)
+		}
+		copy(d.targets[i*targetLen:], t)
+	}
+	return nil
+}
+
+// assembleTargets copies a job's target maps, with the same geometric augmentation as assemble gives the
+// masks: the augmentation's random draws are replayed from the same per-sample seed.
+func (d *Dataset) assembleTargets(j *job) *tensors.Tensor {
+	channels := d.config.targetChannels
+	targetLen := d.size * d.size * channels
+	targets := tensors.FromShape(shapes.Make(dtypes.Float32, len(j.indices), d.size, d.size, channels))
+	tensors.MustMutableFlatData(targets, func(flat []float32) {
+		for k, index := range j.indices {
+			src, dst := d.targets[index*targetLen:(index+1)*targetLen], flat[k*targetLen:(k+1)*targetLen]
+			if !d.config.augment.Enabled() {
+				copy(dst, src)
+				continue
+			}
+			geometry, _, _ := d.config.augment.draw(d.sampleRNG(j, k))
+			for y := range d.size {
+				for x := range d.size {
+					sy, sx := geometry.source(y, x, d.size)
+					copy(dst[(y*d.size+x)*channels:(y*d.size+x+1)*channels], src[(sy*d.size+sx)*channels:])
+				}
+			}
+		}
+	})
+	return targets
+}
+
+// sampleRNG is the random source of the augmentation of the k-th sample of a job.
+func (d *Dataset) sampleRNG(j *job, k int) *rand.Rand {
+	return rand.New(rand.NewPCG(d.config.seed^0xA06E47, j.seeds[k]))
 }
 
 // Yield returns the next batch of the current epoch, pull-style, starting one if none is in progress; at the end

@@ -138,6 +138,7 @@ func (r *Runner) Student(kind string, seed int64) (*Trained, error) {
 		if spec.teachers, err = r.SiteTeachers(); err != nil {
 			return nil, err
 		}
+		spec.offline = true // K teachers' forward passes would dominate every step: their logits are precomputed.
 		if kind == StudentMeanKD {
 			spec.objective, spec.fusion = c.Loss.Objective(losses.FusionMean), string(losses.FusionMean)
 		} else {
@@ -164,6 +165,41 @@ type trainSpec struct {
 	objective *losses.Objective
 	fusion    string
 	features  []string
+	// offline precomputes the teachers' logits on the training slices (moved with the augmentation's flips and
+	// rotations) instead of running the teachers at every step.
+	offline bool
+}
+
+// teacherTargets computes each sample's teachers' logits, concatenated teacher after teacher on the channel axis.
+func (r *Runner) teacherTargets(teachers []*train.Model, samples []datasets.Sample) ([][]float32, error) {
+	targets := make([][]float32, len(samples))
+	for _, t := range teachers {
+		predictor, err := t.NewPredictor(r.Backend)
+		if err != nil {
+			return nil, err
+		}
+		logits, err := predictor.Logits(samples, r.Config.Train.BatchSize)
+		if err != nil {
+			return nil, err
+		}
+		for i := range targets {
+			targets[i] = appendInterleaved(targets[i], logits[i], t.Net.NumClasses())
+		}
+	}
+	return targets, nil
+}
+
+// appendInterleaved adds one teacher's per-pixel logits (classes values per pixel) to a target map that holds
+// teachers·classes values per pixel, teacher after teacher.
+func appendInterleaved(target, logits []float32, classes int) []float32 {
+	pixels := len(logits) / classes
+	filled := len(target) / pixels // Values per pixel already there.
+	out := make([]float32, pixels*(filled+classes))
+	for px := range pixels {
+		copy(out[px*(filled+classes):], target[px*filled:(px+1)*filled])
+		copy(out[px*(filled+classes)+filled:], logits[px*classes:(px+1)*classes])
+	}
+	return out
 }
 
 // modelKey is everything that determines a trained model: its cache key.
@@ -200,13 +236,22 @@ func (r *Runner) train(s trainSpec) (*Trained, error) {
 	kind := strings.ReplaceAll(s.name, "/", "_")
 	var trained *Trained
 	dir, hit, err := r.Cache.Get(kind, key, func(dir string) error {
-		data, err := batch.New(s.name, s.samples).BatchSize(c.Train.BatchSize).Seed(uint64(s.seed)).
-			Augment(batch.DefaultAugmentation).Infinite(true).Done()
-		if err != nil {
+		job := train.Job{Name: s.name, Net: s.net.Net(), Teachers: teachers, Objective: s.objective,
+			Features: s.features, Steps: s.steps, LearningRate: c.Train.LearningRate, Seed: s.seed}
+		data := batch.New(s.name, s.samples).BatchSize(c.Train.BatchSize).Seed(uint64(s.seed)).
+			Augment(batch.DefaultAugmentation).Infinite(true)
+		if s.offline {
+			targets, err := r.teacherTargets(teachers, s.samples)
+			if err != nil {
+				return err
+			}
+			data = data.Targets(targets, len(teachers)*job.Net.NumClasses())
+			job.Teachers, job.TargetTeachers = nil, len(teachers)
+		}
+		var err error
+		if job.Data, err = data.Done(); err != nil {
 			return err
 		}
-		job := train.Job{Name: s.name, Net: s.net.Net(), Teachers: teachers, Objective: s.objective,
-			Features: s.features, Data: data, Steps: s.steps, LearningRate: c.Train.LearningRate, Seed: s.seed}
 		var finish func()
 		if r.Progress != nil {
 			job.Progress, finish = r.Progress(s.name)

@@ -71,43 +71,57 @@ const (
 // Normalize applies the normalisation kind to x [b, h, w, c], followed by a learned per-channel scale and offset.
 // groups is the number of channel groups for NormGroup; it is reduced to the largest divisor of c not above it.
 // NormNone returns x unchanged and creates no variables.
+//
+// It is written for the Go backend, where each full-size element-wise op or reduction is a pass over memory: the
+// statistics come from one pass (the mean of x and of x², not of (x-mean)²), and standardisation, scale and
+// offset are folded into one affine map x·a + b with small per-sample (or per-channel) a and b. Forward that is
+// 5 full-size passes instead of 7, and the gradient shrinks likewise.
 func Normalize(scope *model.Scope, x *Node, kind NormKind, groups int) *Node {
 	if kind == NormNone {
 		return x
 	}
-	dims := x.Shape().Dimensions
+	g, dims := x.Graph(), x.Shape().Dimensions
 	channels := dims[3]
-	var normalized *Node
-	switch kind {
-	case NormGroup, NormInstance:
-		if kind == NormInstance {
-			groups = channels
-		}
-		groups = largestDivisorUpTo(channels, groups)
-		grouped := Reshape(x, dims[0], dims[1], dims[2], groups, channels/groups)
-		normalized = Reshape(standardize(grouped, 1, 2, 4), dims...)
-	case NormBatch:
-		normalized = batchStandardize(scope, x)
-	}
-	g := x.Graph()
 	scale := scope.WithInitializer(initializer.One).
 		VariableWithShape(ScaleVar, shapes.Make(x.DType(), channels)).NodeValue(g)
 	offset := scope.WithInitializer(initializer.Zero).
 		VariableWithShape(OffsetVar, shapes.Make(x.DType(), channels)).NodeValue(g)
-	return Add(Mul(normalized, Reshape(scale, 1, 1, 1, channels)), Reshape(offset, 1, 1, 1, channels))
+	if kind == NormBatch {
+		mean, variance := batchStatistics(scope, x)
+		return affineStandardize(x, mean, variance, Reshape(scale, 1, 1, 1, channels), Reshape(offset, 1, 1, 1, channels))
+	}
+	if kind == NormInstance {
+		groups = channels
+	}
+	groups = largestDivisorUpTo(channels, groups)
+	grouped := Reshape(x, dims[0], dims[1], dims[2], groups, channels/groups)
+	mean, variance := moments(grouped, 1, 2, 4)
+	y := affineStandardize(grouped, mean, variance,
+		Reshape(scale, 1, 1, 1, groups, channels/groups), Reshape(offset, 1, 1, 1, groups, channels/groups))
+	return Reshape(y, dims...)
 }
 
-// standardize subtracts the mean and divides by the standard deviation computed over axes.
-func standardize(x *Node, axes ...int) *Node {
-	mean := ReduceAndKeep(x, ReduceMean, axes...)
-	centered := Sub(x, mean)
-	variance := ReduceAndKeep(Square(centered), ReduceMean, axes...)
-	return Div(centered, stddev(variance))
+// moments returns the mean and the (biased) variance of x over axes, kept as size-1 axes, from one pass over x:
+// variance = E[x²] - E[x]², clamped at 0 against rounding.
+func moments(x *Node, axes ...int) (mean, variance *Node) {
+	mean = ReduceAndKeep(x, ReduceMean, axes...)
+	meanOfSquares := ReduceAndKeep(Square(x), ReduceMean, axes...)
+	variance = Max(Sub(meanOfSquares, Square(mean)), ZerosLike(mean))
+	return mean, variance
 }
 
-// batchStandardize standardises x per channel with batch statistics while training (and updates the moving
-// averages), and with the moving averages otherwise.
-func batchStandardize(scope *model.Scope, x *Node) *Node {
+// affineStandardize returns scale·(x - mean)/sqrt(variance + ε) + offset, computed as x·a + b with
+// a = scale/sqrt(variance + ε) and b = offset - mean·a: the per-element work is one Mul and one Add.
+// All arguments broadcast against x.
+func affineStandardize(x, mean, variance, scale, offset *Node) *Node {
+	a := Div(scale, Sqrt(AddScalar(variance, normEpsilon))) // Rsqrt would save the division, but has no gradient.
+	b := Sub(offset, Mul(mean, a))
+	return Add(Mul(x, a), b)
+}
+
+// batchStatistics returns the per-channel mean and variance of x [b, h, w, c], shaped [1, 1, 1, c]: over the
+// batch and spatial positions while training (updating the moving averages), the moving averages otherwise.
+func batchStatistics(scope *model.Scope, x *Node) (mean, variance *Node) {
 	g, channels := x.Graph(), x.Shape().Dim(3)
 	channelShape := shapes.Make(x.DType(), channels)
 	movingMean := scope.WithInitializer(initializer.Zero).VariableWithShape(MovingMeanVar, channelShape).
@@ -115,24 +129,17 @@ func batchStandardize(scope *model.Scope, x *Node) *Node {
 	movingVar := scope.WithInitializer(initializer.One).VariableWithShape(MovingVarVar, channelShape).
 		SetTrainable(false)
 	if !scope.IsTraining(g) {
-		mean := Reshape(movingMean.NodeValue(g), 1, 1, 1, channels)
-		variance := Reshape(movingVar.NodeValue(g), 1, 1, 1, channels)
-		return Div(Sub(x, mean), stddev(variance))
+		return Reshape(movingMean.NodeValue(g), 1, 1, 1, channels), Reshape(movingVar.NodeValue(g), 1, 1, 1, channels)
 	}
-	mean := ReduceMean(x, 0, 1, 2)
-	variance := ReduceMean(Square(Sub(x, Reshape(mean, 1, 1, 1, channels))), 0, 1, 2)
+	mean, variance = moments(x, 0, 1, 2)
 	update := func(v *model.Variable, batchValue *Node) {
 		old := v.NodeValue(g)
-		v.SetNodeValue(Add(MulScalar(old, batchNormMoment), MulScalar(StopGradient(batchValue), 1-batchNormMoment)))
+		batchValue = Reshape(StopGradient(batchValue), channels)
+		v.SetNodeValue(Add(MulScalar(old, batchNormMoment), MulScalar(batchValue, 1-batchNormMoment)))
 	}
 	update(movingMean, mean)
 	update(movingVar, variance)
-	return Div(Sub(x, Reshape(mean, 1, 1, 1, channels)), stddev(Reshape(variance, 1, 1, 1, channels)))
-}
-
-// stddev returns sqrt(variance + ε). (Rsqrt would save the division, but has no gradient in GoMLX.)
-func stddev(variance *Node) *Node {
-	return Sqrt(AddScalar(variance, normEpsilon))
+	return mean, variance
 }
 
 // largestDivisorUpTo returns the largest divisor of n that is ≤ limit (at least 1).

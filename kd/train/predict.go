@@ -6,13 +6,12 @@ import (
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/kd/metrics"
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with the dot import.
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-// Predictor runs a trained model's inference: class maps (argmax of the logits) for slices.
+// Predictor runs a trained model's inference on slices: logits, or class maps (their argmax).
 type Predictor struct {
 	model *Model
 	exec  *model.Exec
@@ -21,7 +20,7 @@ type Predictor struct {
 // NewPredictor compiles the model's inference on backend (once per batch shape).
 func (m *Model) NewPredictor(backend compute.Backend) (*Predictor, error) {
 	exec, err := model.NewExec(backend, m.Store, func(scope *model.Scope, images *Node) *Node {
-		return ArgMax(m.Net.Logits(scope.In("%s", NetScope), images), -1, dtypes.Int32)
+		return m.Net.Logits(scope.In("%s", NetScope), images)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("inference of %q: %w", m.Name, err)
@@ -29,48 +28,72 @@ func (m *Model) NewPredictor(backend compute.Backend) (*Predictor, error) {
 	return &Predictor{model: m, exec: exec}, nil
 }
 
-// Predict returns one class map (Size·Size class ids) per sample, in batches of batchSize. The last batch is
-// padded to batchSize so that every batch has the same shape (one compiled graph).
+// Predict returns one class map (Size·Size class ids, the argmax of the logits) per sample, in batches of
+// batchSize.
 func (p *Predictor) Predict(samples []datasets.Sample, batchSize int) ([][]int32, error) {
+	logits, err := p.Logits(samples, batchSize)
+	if err != nil {
+		return nil, err
+	}
+	classes := p.model.Net.NumClasses()
+	maps := make([][]int32, len(logits))
+	for i, l := range logits {
+		maps[i] = make([]int32, len(l)/classes)
+		for px := range maps[i] {
+			best := 0
+			for c := 1; c < classes; c++ {
+				if l[px*classes+c] > l[px*classes+best] {
+					best = c
+				}
+			}
+			maps[i][px] = int32(best)
+		}
+	}
+	return maps, nil
+}
+
+// Logits returns the logits (Size·Size·classes, channels last) of each sample, in batches of batchSize. The last
+// batch is padded to batchSize so that every batch has the same shape (one compiled graph).
+func (p *Predictor) Logits(samples []datasets.Sample, batchSize int) ([][]float32, error) {
 	if batchSize <= 0 {
 		return nil, fmt.Errorf("inference of %q: batch size %d", p.model.Name, batchSize)
 	}
-	out := make([][]int32, 0, len(samples))
+	out := make([][]float32, 0, len(samples))
 	for start := 0; start < len(samples); start += batchSize {
 		end := min(start+batchSize, len(samples))
 		images, err := StackImages(samples[start:end], batchSize)
 		if err != nil {
 			return nil, fmt.Errorf("inference of %q: %w", p.model.Name, err)
 		}
-		maps, err := p.run(images)
+		logits, err := p.run(images)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, maps[:end-start]...)
+		out = append(out, logits[:end-start]...)
 	}
 	return out, nil
 }
 
-// run executes one batch and splits the result into class maps.
-func (p *Predictor) run(images *tensors.Tensor) ([][]int32, error) {
+// run executes one batch and splits the logits per sample.
+func (p *Predictor) run(images *tensors.Tensor) ([][]float32, error) {
 	defer func() { _ = images.FinalizeAll() }()
 	outputs, err := p.exec.Exec(images)
 	if err != nil {
 		return nil, fmt.Errorf("inference of %q: %w", p.model.Name, err)
 	}
-	classes := outputs[0]
-	defer func() { _ = classes.FinalizeAll() }()
-	flat, err := tensors.CopyFlatData[int32](classes)
+	logits := outputs[0]
+	defer func() { _ = logits.FinalizeAll() }()
+	flat, err := tensors.CopyFlatData[float32](logits)
 	if err != nil {
 		return nil, fmt.Errorf("inference of %q: %w", p.model.Name, err)
 	}
-	dims := classes.Shape().Dimensions
-	pixels := dims[1] * dims[2]
-	maps := make([][]int32, dims[0])
-	for i := range maps {
-		maps[i] = flat[i*pixels : (i+1)*pixels : (i+1)*pixels]
+	n := logits.Shape().Dimensions[0]
+	per := len(flat) / n
+	out := make([][]float32, n)
+	for i := range out {
+		out[i] = flat[i*per : (i+1)*per : (i+1)*per]
 	}
-	return maps, nil
+	return out, nil
 }
 
 // Latency measures the median inference time of one batch of batchSize copies of sample, after warm-up.

@@ -33,8 +33,13 @@ type Job struct {
 	// attention terms, e.g. {"bottleneck"}. With several teachers every teacher gets its pairs.
 	Features []string
 
-	// Data yields batches with inputs [images [B,S,S,C] float32] and labels [labels [B,S,S] int32], forever (an
-	// infinite dataset) or at least for Steps batches.
+	// TargetTeachers > 0 distils offline: the teachers' logits were computed beforehand and come with the data, as
+	// a second label tensor [B,S,S,TargetTeachers·classes] (teacher after teacher on the channel axis; see
+	// batch.Config.Targets). The step then runs no teacher network. Exclusive with Teachers.
+	TargetTeachers int
+
+	// Data yields batches with inputs [images [B,S,S,C] float32] and labels [labels [B,S,S] int32] (plus the
+	// targets with TargetTeachers), forever (an infinite dataset) or at least for Steps batches.
 	Data gomlxtrain.Dataset
 
 	Steps        int     // Optimisation steps.
@@ -113,6 +118,9 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 		images, labels := inputs[0], inputs[1]
 		student := mustApply(job.Net, scope.In(studentScope).In("%s", NetScope), images)
 		in := losses.Inputs{Labels: labels, StudentLogits: student.Logits}
+		if job.TargetTeachers > 0 {
+			in.TeacherLogits = splitTeachers(inputs[2], job.TargetTeachers)
+		}
 		for k, teacher := range job.Teachers {
 			out := mustApply(teacher.Net, scope.In("%s", teacherScope(k)).In("%s", NetScope), images)
 			in.TeacherLogits = append(in.TeacherLogits, StopGradient(out.Logits))
@@ -159,7 +167,7 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 		}
 		return nil
 	})
-	if _, err := loop.RunSteps(labelsAsInput{job.Data}, job.Steps); err != nil {
+	if _, err := loop.RunSteps(labelsAsInput{job.Data, 1 + min(job.TargetTeachers, 1)}, job.Steps); err != nil {
 		return nil, nil, fmt.Errorf("training %q: %w", job.Name, err)
 	}
 	history.Wall = time.Since(start)
@@ -196,6 +204,10 @@ func (job *Job) validate() error {
 		if !names[f] {
 			return fmt.Errorf("training %q: feature %q is not one of the network's %v", job.Name, f, job.Net.FeatureNames())
 		}
+	}
+	if job.TargetTeachers < 0 || (job.TargetTeachers > 0 && len(job.Teachers) > 0) {
+		return fmt.Errorf("training %q: TargetTeachers %d with %d teacher networks: give one or the other",
+			job.Name, job.TargetTeachers, len(job.Teachers))
 	}
 	for k, t := range job.Teachers {
 		if t == nil || t.Net == nil || t.Store == nil {
@@ -314,29 +326,53 @@ func copyVariables(src *model.Store, from string, dst *model.Store, to string, t
 	return nil
 }
 
-// labelsAsInput passes each batch's labels to the model function too (as a second input), where the
+// splitTeachers cuts precomputed targets [B,S,S,K·C] into K teachers' logits [B,S,S,C].
+func splitTeachers(targets *Node, k int) []*Node {
+	channels := targets.Shape().Dimensions[3]
+	if channels%k != 0 {
+		exceptions.Panicf("targets have %d channels, not a multiple of %d teachers", channels, k)
+	}
+	perTeacher := channels / k
+	logits := make([]*Node, k)
+	for i := range logits {
+		logits[i] = StopGradient(Slice(targets, AxisRange(), AxisRange(), AxisRange(), AxisRange(i*perTeacher, (i+1)*perTeacher)))
+	}
+	return logits
+}
+
+// labelsAsInput passes each batch's label tensors to the model function too (after the images), where the
 // objective — which needs the labels and the model's scope together — is built.
-type labelsAsInput struct{ gomlxtrain.Dataset }
+type labelsAsInput struct {
+	gomlxtrain.Dataset
+	labels int // Label tensors expected per batch: the class maps, and the teachers' targets if any.
+}
 
 // Iter implements train.Dataset.
 func (d labelsAsInput) Iter() iter.Seq2[gomlxtrain.Batch, error] {
 	return func(yield func(gomlxtrain.Batch, error) bool) {
 		for batch, err := range d.Dataset.Iter() {
 			if err == nil {
-				if len(batch.Inputs) != 1 || len(batch.Labels) != 1 {
-					err = fmt.Errorf("dataset %q: want batches of 1 input (images) and 1 label tensor, got %d and %d",
-						d.Name(), len(batch.Inputs), len(batch.Labels))
-				} else {
-					// A copy: the trainer owns and frees inputs and labels separately.
-					var labels *tensors.Tensor
-					if labels, err = batch.Labels[0].Clone(); err == nil {
-						batch.Inputs = []*tensors.Tensor{batch.Inputs[0], labels}
-					}
-				}
+				err = d.moveLabels(&batch)
 			}
 			if !yield(batch, err) {
 				return
 			}
 		}
 	}
+}
+
+func (d labelsAsInput) moveLabels(batch *gomlxtrain.Batch) error {
+	if len(batch.Inputs) != 1 || len(batch.Labels) != d.labels {
+		return fmt.Errorf("dataset %q: want batches of 1 input (images) and %d label tensors, got %d and %d",
+			d.Name(), d.labels, len(batch.Inputs), len(batch.Labels))
+	}
+	for _, l := range batch.Labels {
+		// A copy: the trainer owns and frees inputs and labels separately.
+		clone, err := l.Clone()
+		if err != nil {
+			return err
+		}
+		batch.Inputs = append(batch.Inputs, clone)
+	}
+	return nil
 }

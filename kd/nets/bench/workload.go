@@ -1,0 +1,181 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"github.com/gomlx/compute"
+	_ "github.com/gomlx/compute/gobackend" // The default backend measured here.
+	. "github.com/gomlx/gomlx/core/graph"  //nolint:staticcheck // GoMLX graph code reads best with the dot import.
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train"
+	"github.com/gomlx/gomlx/ml/train/loss"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+
+	"github.com/gokd/gokd/kd/nets"
+)
+
+// workload is one thing timed: a training step or an inference call of one network at one batch size.
+type workload struct {
+	net         string // "teacher" or "student".
+	cfg         *nets.Config
+	train       bool
+	batch, size int
+}
+
+// task names the workload in the report and the ratio lines: "train-step", "infer-b1", ...
+func (w workload) task() string {
+	if w.train {
+		return "train-step"
+	}
+	return fmt.Sprintf("infer-b%d", w.batch)
+}
+
+func (w workload) String() string { return fmt.Sprintf("%s %s %d²", w.task(), w.net, w.size) }
+
+// flops is the work of one call: 2× the multiply-adds of all convolutions per slice, times 3 for a training step
+// (forward, input gradient, kernel gradient).
+func (w workload) flops() float64 {
+	perCall := float64(w.cfg.FLOPsPerSlice(w.size)) * float64(w.batch)
+	if w.train {
+		perCall *= 3
+	}
+	return perCall
+}
+
+// measurement is what one implementation gave for a workload.
+type measurement struct {
+	ms        []float64 // One entry per timed call.
+	peakBytes int64     // Resident-memory high-water mark above the idle process, over set-up and calls.
+}
+
+func (m measurement) median() float64 {
+	sorted := slices.Clone(m.ms)
+	slices.Sort(sorted)
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
+}
+
+// goRunner runs one workload on the Go backend.
+type goRunner struct {
+	call func() error
+}
+
+// newGoRunner builds (and compiles, by running it once) the workload on backend.
+func newGoRunner(backend compute.Backend, w workload) (*goRunner, error) {
+	inputChannels := w.cfg.NumInputChannels()
+	random := rand.New(rand.NewPCG(1, 2))
+	images := make([]float32, w.batch*w.size*w.size*inputChannels)
+	for i := range images {
+		images[i] = float32(random.NormFloat64())
+	}
+	var r goRunner
+	if w.train {
+		labels := make([]int32, w.batch*w.size*w.size)
+		for i := range labels {
+			labels[i] = int32(random.IntN(w.cfg.NumClasses()))
+		}
+		trainer := train.NewTrainer(backend, model.NewStore(), w.cfg.Logits, loss.SparseCategoricalCrossEntropyLogits,
+			optimizer.Adam().LearningRate(1e-3).Done(), nil, nil)
+		r.call = func() error {
+			// The trainer takes ownership of the batch tensors: make fresh ones each step.
+			_, err := trainer.TrainStep(train.Batch{
+				Inputs: []*tensors.Tensor{tensors.FromFlatDataAndDimensions(images, w.batch, w.size, w.size, inputChannels)},
+				Labels: []*tensors.Tensor{tensors.FromFlatDataAndDimensions(labels, w.batch, w.size, w.size, 1)},
+			})
+			return err
+		}
+	} else {
+		exec, err := model.NewExec(backend, model.NewStore(), func(scope *model.Scope, x *Node) *Node {
+			return w.cfg.Logits(scope, x)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: building the inference graph: %w", w, err)
+		}
+		input := tensors.FromFlatDataAndDimensions(images, w.batch, w.size, w.size, inputChannels)
+		r.call = func() error {
+			outputs, err := exec.Call(input)
+			for _, output := range outputs {
+				_ = output.FinalizeAll()
+			}
+			return err
+		}
+	}
+	if err := r.call(); err != nil { // Compiles and initialises the variables.
+		return nil, fmt.Errorf("%s: first (compiling) call: %w", w, err)
+	}
+	return &r, nil
+}
+
+// timeCall times one call.
+func (r *goRunner) timeCall() (float64, error) {
+	start := time.Now()
+	err := r.call()
+	return float64(time.Since(start).Microseconds()) / 1000, err
+}
+
+// comparison is a workload's GoKD and (when available) PyTorch measurements.
+type comparison struct {
+	workload
+	gokd, torch measurement
+	hasTorch    bool
+}
+
+// compare sets the workload up on both sides, then alternates one timed GoKD call and one timed PyTorch call for
+// the given number of rounds.
+func compare(w workload, reference *torchReference, rounds int) (comparison, error) {
+	c := comparison{workload: w, hasTorch: reference != nil}
+	backend, err := compute.New()
+	if err != nil {
+		return c, fmt.Errorf("creating the Go backend: %w", err)
+	}
+	defer backend.Finalize()
+
+	runtime.GC()
+	debug.FreeOSMemory()
+	baseKiB, err := procStatusKiB("VmRSS")
+	if err != nil {
+		return c, err
+	}
+	if err := resetPeakRSS(); err != nil {
+		return c, err
+	}
+	runner, err := newGoRunner(backend, w)
+	if err != nil {
+		return c, err
+	}
+	if reference != nil {
+		if err := reference.setup(w); err != nil {
+			return c, err
+		}
+	}
+	for range rounds {
+		ms, err := runner.timeCall()
+		if err != nil {
+			return c, fmt.Errorf("%s: %w", w, err)
+		}
+		c.gokd.ms = append(c.gokd.ms, ms)
+		if reference != nil {
+			m, err := reference.run(1)
+			if err != nil {
+				return c, err
+			}
+			c.torch.ms = append(c.torch.ms, m.ms...)
+			c.torch.peakBytes = m.peakBytes
+		}
+	}
+	peakKiB, err := procStatusKiB("VmHWM")
+	if err != nil {
+		return c, err
+	}
+	c.gokd.peakBytes = (peakKiB - baseKiB) * 1024
+	return c, nil
+}
