@@ -70,6 +70,21 @@ func (c *Checks) Done() {
 	}
 }
 
+// Must stops the cell with the error's message (exit status 1, which fails a headless run) when err is not nil:
+// notebooks read better without `if err != nil` after every call, and a message beats a panic's stack trace.
+func Must(err error) {
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "GoKD: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// Must1 returns v, or stops the cell as Must does when err is not nil.
+func Must1[T any](v T, err error) T {
+	Must(err)
+	return v
+}
+
 // PrintResult prints the notebook's one machine-readable line of key numbers, `GOKD_RESULT {...}`, read by
 // `make verify` and the notebook tests. v is a struct with json tags (its field order is kept) or a map.
 func PrintResult(v any) error {

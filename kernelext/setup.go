@@ -40,27 +40,12 @@ func Setup() (compute.Backend, error) {
 	return b, nil
 }
 
-// MustSetup is Setup for notebook cells: on error it prints the message and exits the cell with status 1,
-// rather than a panic's stack trace.
-func MustSetup() compute.Backend {
-	b, err := Setup()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "GoKD set-up failed: %v\n", err)
-		os.Exit(1)
-	}
-	return b
-}
+// MustSetup is Setup for notebook cells: on error it stops the cell with the message (see Must).
+func MustSetup() compute.Backend { return Must1(Setup()) }
 
 // MustBackend returns the backend chosen by $GOMLX_BACKEND without showing the card: for the cells after the
-// one that called Setup (GoNB runs every cell as a new process). On error it prints the message and exits 1.
-func MustBackend() compute.Backend {
-	b, err := backend.FromEnv()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "GoKD: %v\n", err)
-		os.Exit(1)
-	}
-	return b
-}
+// one that called Setup (GoNB runs every cell as a new process). On error it stops the cell (see Must).
+func MustBackend() compute.Backend { return Must1(backend.FromEnv()) }
 
 // EnvInfo describes the machine and backend a notebook runs on.
 type EnvInfo struct {

@@ -38,14 +38,51 @@ func roleColour(name string, i int) color.NRGBA {
 
 // CaseSamples returns the slices of one case (site/case key, see datasets.Sample.CaseKey) in slice order.
 func CaseSamples(samples []datasets.Sample, caseKey string) []datasets.Sample {
-	var out []datasets.Sample
-	for _, s := range samples {
-		if s.CaseKey() == caseKey {
-			out = append(out, s)
+	out, _ := CasePredictions(samples, make([][]int32, len(samples)), caseKey)
+	return out
+}
+
+// Pick returns the samples at the given indices with their predictions, e.g. a few rows for ShowComparison.
+func Pick(samples []datasets.Sample, predictions [][]int32, indices ...int) ([]datasets.Sample, [][]int32) {
+	picked, masks := make([]datasets.Sample, len(indices)), make([][]int32, len(indices))
+	for i, index := range indices {
+		picked[i], masks[i] = samples[index], predictions[index]
+	}
+	return picked, masks
+}
+
+// PickLargest picks, from each of the first n cases of samples, the slice with the largest ground-truth gland,
+// with its prediction: representative rows for ShowComparison.
+func PickLargest(samples []datasets.Sample, predictions [][]int32, n int) ([]datasets.Sample, [][]int32) {
+	best := map[string]int{}
+	var order []string
+	for i, s := range samples {
+		j, seen := best[s.CaseKey()]
+		if !seen {
+			order = append(order, s.CaseKey())
+		}
+		if !seen || area(s.Mask) > area(samples[j].Mask) {
+			best[s.CaseKey()] = i
 		}
 	}
-	slices.SortFunc(out, func(a, b datasets.Sample) int { return a.Index - b.Index })
-	return out
+	var indices []int
+	for _, key := range order[:min(n, len(order))] {
+		indices = append(indices, best[key])
+	}
+	return Pick(samples, predictions, indices...)
+}
+
+// CasePredictions returns the slices of one case in slice order with their predictions (predictions[i] belongs
+// to samples[i]).
+func CasePredictions(samples []datasets.Sample, predictions [][]int32, caseKey string) ([]datasets.Sample, [][]int32) {
+	var indices []int
+	for i, s := range samples {
+		if s.CaseKey() == caseKey {
+			indices = append(indices, i)
+		}
+	}
+	slices.SortFunc(indices, func(a, b int) int { return samples[a].Index - samples[b].Index })
+	return Pick(samples, predictions, indices...)
 }
 
 // ShowCase shows the slices of one case in a slice viewer: the ground truth and each prediction (masks matched
@@ -113,7 +150,8 @@ func area(mask []int32) int {
 }
 
 // ShowComparison shows a comparison grid: for each sample a row with its ground truth, the teacher's and the
-// student's prediction (teacher may be nil) and the student's errors, each titled with its Dice.
+// student's prediction and the student's errors, each titled with its Dice. With teacher nil, student is any
+// model's prediction and the columns say so.
 func ShowComparison(title string, samples []datasets.Sample, teacher, student [][]int32) error {
 	cases := make([]compose.Case, len(samples))
 	for i := range samples {
@@ -173,14 +211,11 @@ func ShowResults(res *experiment.Results) error {
 		}
 	}
 	evals := res.Representatives()
-	sites := evals[0].SiteNames()
-	bars := make([]chart.Bars, len(evals))
+	if err := ShowDiceBars("Dice per test site", evals); err != nil {
+		return err
+	}
 	var params, latency []chart.Point
-	for i, e := range evals {
-		bars[i].Name = e.Name
-		for _, site := range sites {
-			bars[i].Values = append(bars[i].Values, e.SiteDice[site])
-		}
+	for _, e := range evals {
 		group := "students"
 		switch {
 		case e.Name == experiment.Teacher:
@@ -190,13 +225,6 @@ func ShowResults(res *experiment.Results) error {
 		}
 		params = append(params, chart.Point{Label: e.Name, Group: group, X: float64(e.Params), Y: e.Dice})
 		latency = append(latency, chart.Point{Label: e.Name, Group: group, X: e.MsPerSlice, Y: e.Dice})
-	}
-	siteBars, err := chart.GroupedBars("Dice per test site", "Dice", sites, bars)
-	if err != nil {
-		return err
-	}
-	if err := DisplayFigure("dice-per-site", siteBars); err != nil {
-		return err
 	}
 	byParams, err := chart.AccuracyVsParameters(params)
 	if err != nil {
@@ -210,4 +238,24 @@ func ShowResults(res *experiment.Results) error {
 		return err
 	}
 	return DisplayFigure("dice-vs-latency", byLatency)
+}
+
+// ShowDiceBars shows the Dice of models as grouped bars: one group for all test cases, then one per site.
+func ShowDiceBars(title string, evals []*experiment.Evaluation) error {
+	if len(evals) == 0 {
+		return fmt.Errorf("ShowDiceBars %q: no models", title)
+	}
+	sites := evals[0].SiteNames()
+	bars := make([]chart.Bars, len(evals))
+	for i, e := range evals {
+		bars[i] = chart.Bars{Name: e.Name, Values: []float64{e.Dice}}
+		for _, site := range sites {
+			bars[i].Values = append(bars[i].Values, e.SiteDice[site])
+		}
+	}
+	f, err := chart.GroupedBars(title, "Dice", append([]string{"all"}, sites...), bars)
+	if err != nil {
+		return err
+	}
+	return DisplayFigure(title, f)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 
+	"github.com/gokd/gokd/kd/experiment"
 	"github.com/gokd/gokd/kd/metrics"
 	"github.com/gokd/gokd/kd/train"
 	"github.com/gokd/gokd/viz/table"
@@ -40,4 +41,13 @@ func ShowTable(title string, t metrics.Table) error {
 	}
 	_, err := fmt.Fprintf(textOut, "%s\n%s", title, vt.Text())
 	return err
+}
+
+// NewExperiment returns the experiment runner of a notebook: config on the chosen backend (MustBackend), trained
+// models cached in CacheDir (so later cells and notebooks reload them), live progress for each model trained.
+// It stops the cell on an invalid configuration.
+func NewExperiment(config experiment.Config) *experiment.Runner {
+	r := Must1(experiment.New(MustBackend(), config, CacheDir()))
+	r.Progress = TrainProgress
+	return r
 }

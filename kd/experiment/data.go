@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -26,8 +27,10 @@ func loadData(c Config) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	split, err := datasets.SplitByCase(samples, c.Data.ValFraction, c.Data.TestFraction, c.Data.Seed)
-	if err != nil {
+	var split datasets.Split
+	if len(datasets.CaseKeys(samples)) == 1 {
+		split = splitOneCase(samples, c.Data.TestFraction)
+	} else if split, err = datasets.SplitByCase(samples, c.Data.ValFraction, c.Data.TestFraction, c.Data.Seed); err != nil {
 		return nil, fmt.Errorf("experiment: splitting the data: %w", err)
 	}
 	d := &Data{Train: split.Train, Val: split.Val, Test: split.Test}
@@ -38,6 +41,19 @@ func loadData(c Config) (*Data, error) {
 			len(d.Test), len(d.StudentTrain))
 	}
 	return d, nil
+}
+
+// splitOneCase splits a single case by slice position: the superior testFraction of its slices are held out.
+// Adjacent slices look alike, so this is a smoke test of the pipeline on real data, not a benchmark: with one
+// case there is no honest held-out set.
+func splitOneCase(samples []datasets.Sample, testFraction float64) datasets.Split {
+	sorted := slices.SortedFunc(slices.Values(samples), func(a, b datasets.Sample) int { return a.Index - b.Index })
+	cut := len(sorted) - int(math.Round(testFraction*float64(len(sorted))))
+	test := slices.Clone(sorted[cut:])
+	for i := range test { // The held-out slices form a case of their own, scored apart.
+		test[i].Case += "-heldout"
+	}
+	return datasets.Split{Train: sorted[:cut], Test: test}
 }
 
 func loadSamples(c DataConfig) ([]datasets.Sample, error) {

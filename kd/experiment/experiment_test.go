@@ -15,7 +15,7 @@ func tinyConfig() Config {
 		TestFraction: 0.25}
 	c.Teacher = NetSpec{Levels: 2, BaseWidth: 4}
 	c.Student = NetSpec{Levels: 2, BaseWidth: 2, Separable: true}
-	c.Train.TeacherSteps, c.Train.StudentSteps, c.Train.BatchSize = 3, 2, 4
+	c.Train.TeacherSteps, c.Train.SiteTeacherSteps, c.Train.StudentSteps, c.Train.BatchSize = 3, 2, 2, 4
 	c.StudentCasesPerSite = 1
 	c.Seeds = []int64{1}
 	return c

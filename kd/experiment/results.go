@@ -15,6 +15,8 @@ type Results struct {
 	Students map[string][]*Evaluation
 	Summary  []StudentSummary // One per student kind, in StudentKinds order.
 	WallS    float64          // Wall time of Run (training included unless reloaded from the cache).
+	// TrainWallS adds up the training wall time of every model, whether trained now or reloaded.
+	TrainWallS float64
 }
 
 // StudentSummary compares one student kind with the scratch baseline over seeds.
@@ -66,6 +68,15 @@ func (r *Runner) Run() (*Results, error) {
 	}
 	res.Summary = Summarise(res.Students)
 	res.WallS = time.Since(start).Seconds()
+	res.TrainWallS = res.Teacher.TrainWallS
+	for _, e := range res.SiteTeachers {
+		res.TrainWallS += e.TrainWallS
+	}
+	for _, evals := range res.Students {
+		for _, e := range evals {
+			res.TrainWallS += e.TrainWallS
+		}
+	}
 	return res, nil
 }
 
@@ -101,25 +112,17 @@ func Summarise(students map[string][]*Evaluation) []StudentSummary {
 	return out
 }
 
-// ModelsTable lists every model: test Dice (mean ± std over cases; for students the first seed), HD95,
-// parameters, FLOPs and latency.
-func (res *Results) ModelsTable() metrics.Table {
+// ModelsTable lists every model (students: mean over seeds; see Representatives).
+func (res *Results) ModelsTable() metrics.Table { return EvaluationsTable(res.Representatives()) }
+
+// EvaluationsTable lists models: test Dice (mean ± std over cases), slice Dice, HD95, parameters, FLOPs, latency
+// and training time.
+func EvaluationsTable(evals []*Evaluation) metrics.Table {
 	t := metrics.Table{Columns: []string{"model", "Dice", "slice Dice", "HD95 mm", "params", "MFLOPs/slice", "ms/slice (b1)", "ms/slice (b8)", "train s"}}
-	add := func(e *Evaluation) {
+	for _, e := range evals {
 		t.Rows = append(t.Rows, []string{e.Name, fmt.Sprintf("%.3f ± %.3f", e.Dice, e.DiceStd), fmt.Sprintf("%.3f", e.SliceDice),
 			fmt.Sprintf("%.1f", e.HD95MM), fmt.Sprint(e.Params), fmt.Sprintf("%.1f", float64(e.FLOPsPerSlice)/1e6),
 			fmt.Sprintf("%.2f", e.MsPerSlice), fmt.Sprintf("%.2f", e.MsPerSliceB8), fmt.Sprintf("%.0f", e.TrainWallS)})
-	}
-	if res.Teacher != nil {
-		add(res.Teacher)
-	}
-	for _, e := range res.SiteTeachers {
-		add(e)
-	}
-	for _, kind := range StudentKinds {
-		if evals := res.Students[kind]; len(evals) > 0 {
-			add(evals[0])
-		}
 	}
 	return t
 }
@@ -135,33 +138,21 @@ func (res *Results) SummaryTable() metrics.Table {
 }
 
 // SiteTable gives the mean case Dice per test site of every model (students: mean over seeds).
-func (res *Results) SiteTable() metrics.Table {
-	var sites []string
-	if res.Teacher != nil {
-		sites = res.Teacher.SiteNames()
+func (res *Results) SiteTable() metrics.Table { return SiteDiceTable(res.Representatives()) }
+
+// SiteDiceTable gives the mean case Dice per test site of each model.
+func SiteDiceTable(evals []*Evaluation) metrics.Table {
+	if len(evals) == 0 {
+		return metrics.Table{Columns: []string{"model"}}
 	}
+	sites := evals[0].SiteNames()
 	t := metrics.Table{Columns: append([]string{"model"}, sites...)}
-	row := func(name string, evals []*Evaluation) {
-		cells := []string{name}
+	for _, e := range evals {
+		cells := []string{e.Name}
 		for _, site := range sites {
-			values := make([]float64, len(evals))
-			for i, e := range evals {
-				values[i] = e.SiteDice[site]
-			}
-			cells = append(cells, fmt.Sprintf("%.3f", metrics.NewStat(values).Mean))
+			cells = append(cells, fmt.Sprintf("%.3f", e.SiteDice[site]))
 		}
 		t.Rows = append(t.Rows, cells)
-	}
-	if res.Teacher != nil {
-		row(res.Teacher.Name, []*Evaluation{res.Teacher})
-	}
-	for _, e := range res.SiteTeachers {
-		row(e.Name, []*Evaluation{e})
-	}
-	for _, kind := range StudentKinds {
-		if evals := res.Students[kind]; len(evals) > 0 {
-			row(kind, evals)
-		}
 	}
 	return t
 }

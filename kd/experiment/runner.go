@@ -85,7 +85,7 @@ func (r *Runner) Teacher() (*Trained, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.teacher(Teacher, "all", d.Train)
+	return r.teacher(Teacher, "all", d.Train, r.Config.Train.TeacherSteps)
 }
 
 // SiteTeachers returns the limit-trained teachers, one per site of the training data.
@@ -96,22 +96,22 @@ func (r *Runner) SiteTeachers() ([]*Trained, error) {
 	}
 	teachers := make([]*Trained, len(d.Sites))
 	for i, site := range d.Sites {
-		if teachers[i], err = r.teacher(SiteTeacher+"-"+site, site, d.SiteTrain[i]); err != nil {
+		if teachers[i], err = r.teacher(SiteTeacher+"-"+site, site, d.SiteTrain[i], r.Config.Train.SiteTeacherSteps); err != nil {
 			return nil, err
 		}
 	}
 	return teachers, nil
 }
 
-func (r *Runner) teacher(name, subset string, samples []datasets.Sample) (*Trained, error) {
+func (r *Runner) teacher(name, subset string, samples []datasets.Sample, steps int) (*Trained, error) {
 	objective, err := r.Config.Loss.teacherObjective()
 	if err != nil {
 		return nil, err
 	}
 	c := r.Config
 	return r.train(trainSpec{
-		name: name, net: c.Teacher, subset: subset, samples: samples, steps: c.Train.TeacherSteps,
-		seed: c.Train.Seed, objective: objective,
+		name: name, net: c.Teacher, subset: subset, samples: samples, steps: steps,
+		seed: c.Train.Seed, objective: objective, loss: LossSpec{TeacherLoss: c.Loss.TeacherLoss},
 	})
 }
 
@@ -124,6 +124,7 @@ func (r *Runner) Student(kind string, seed int64) (*Trained, error) {
 	c := r.Config
 	spec := trainSpec{name: StudentName(kind, seed), net: c.Student, subset: "students", samples: d.StudentTrain,
 		steps: c.Train.StudentSteps, seed: seed, objective: c.Loss.Objective(losses.FusionAdaptive)}
+	spec.loss, spec.loss.TeacherLoss = c.Loss, "" // The teachers' loss reaches the key through their own keys.
 	switch kind {
 	case StudentScratch:
 	case StudentScratchAll:
@@ -149,6 +150,7 @@ func (r *Runner) Student(kind string, seed int64) (*Trained, error) {
 	}
 	if len(spec.teachers) == 0 { // Scratch baselines learn from the labels alone.
 		spec.objective = spec.objective.KL(0).Hint(0).Attention(0)
+		spec.loss = LossSpec{Dice: c.Loss.Dice, Lovasz: c.Loss.Lovasz, CrossEntropy: c.Loss.CrossEntropy}
 	}
 	return r.train(spec)
 }
@@ -163,6 +165,7 @@ type trainSpec struct {
 	seed      int64
 	teachers  []*Trained
 	objective *losses.Objective
+	loss      LossSpec // The part of Config.Loss the model depends on (its cache key).
 	fusion    string
 	features  []string
 	// offline precomputes the teachers' logits on the training slices (moved with the augmentation's flips and
@@ -226,7 +229,7 @@ func (r *Runner) train(s trainSpec) (*Trained, error) {
 	}
 	c := r.Config
 	key := modelKey{Name: s.name, Data: c.Data, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
-		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: c.Train.LearningRate, Seed: s.seed, Loss: c.Loss,
+		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: c.Train.LearningRate, Seed: s.seed, Loss: s.loss,
 		Fusion: s.fusion, Features: s.features}
 	teachers := make([]*train.Model, len(s.teachers))
 	for i, t := range s.teachers {

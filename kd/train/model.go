@@ -53,6 +53,17 @@ type savedModel struct {
 	Net  string `json:"net"`
 }
 
+// NewModel returns an untrained model of architecture net, its variables initialised (randomly, seeded by
+// seed).
+func NewModel(backend compute.Backend, name string, net *nets.Config, seed int64) (*Model, error) {
+	store := model.NewStore()
+	store.SetParam(model.ParamInitialSeed, seed)
+	if err := buildVariables(backend, store, net); err != nil {
+		return nil, err
+	}
+	return &Model{Name: name, Net: net, Store: store}, nil
+}
+
 // LoadModel reads a model saved by Model.Save into the architecture net. The network is built first, so a
 // checkpoint of another architecture is refused with an error naming every differing variable and both shapes
 // (ckpt.ArchitectureError).

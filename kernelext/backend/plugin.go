@@ -23,7 +23,7 @@ func (e *PluginMissingError) Error() string {
 	switch {
 	case strings.HasPrefix(e.Plugin, "cuda"):
 		install = "install a CUDA PJRT plugin, e.g. the jax-cuda13-pjrt (or jax-cuda12-pjrt) Python package " +
-			"with its NVIDIA libraries, which provides xla_cuda_plugin.so"
+			"with its NVIDIA libraries, which provides xla_cuda_plugin.so,"
 	case e.Plugin == "tpu":
 		install = "install the TPU PJRT plugin (libtpu, e.g. the libtpu Python package on a TPU VM)"
 	default:

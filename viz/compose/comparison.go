@@ -19,14 +19,15 @@ type Case struct {
 }
 
 // Comparison renders the comparison grid: one row per case, columns ground truth / teacher / student /
-// student errors (false positives and negatives), each prediction panel titled with its Dice against the
-// ground truth, and a legend below.
+// student errors (false positives and negatives) — or ground truth / prediction / errors when no case has a
+// teacher prediction — each prediction panel titled with its Dice against the ground truth, and a legend below.
 func Comparison(r *render.Renderer, cases []Case) (*image.RGBA, error) {
 	if len(cases) == 0 {
 		return nil, fmt.Errorf("compose: comparison of no cases")
 	}
 	withTeacher := cases[0].Teacher != nil
-	columns := []string{"Ground truth", "Student", "Student errors"}
+	// Without a teacher the one prediction may be any model's: the columns say "Prediction".
+	columns := []string{"Ground truth", "Prediction", "Errors"}
 	if withTeacher {
 		columns = []string{"Ground truth", "Teacher", "Student", "Student errors"}
 	}
@@ -50,7 +51,7 @@ func Comparison(r *render.Renderer, cases []Case) (*image.RGBA, error) {
 	legend := []render.Layer{{Name: "Ground truth", Color: palette.GroundTruth}, {Name: "Teacher", Color: palette.Teacher},
 		{Name: "Student", Color: palette.Student}, fp, fn}
 	if !withTeacher {
-		legend = append(legend[:1], legend[2:]...)
+		legend = append(legend[:1], render.Layer{Name: "Prediction", Color: palette.Student}, fp, fn)
 	}
 	return render.WithLegend(grid, legend), nil
 }
