@@ -64,9 +64,9 @@ type TrainSpec struct {
 	// SiteTeacherSteps trains each limit-trained teacher: limited in data (one site) and in training budget.
 	SiteTeacherSteps int
 	StudentSteps     int
-	BatchSize    int
-	LearningRate float64
-	Seed         int64 // Teachers' seed.
+	BatchSize        int
+	LearningRate     float64
+	Seed             int64 // Teachers' seed.
 	// Features names the feature maps paired for the hint and attention terms of single-teacher distillation.
 	Features []string
 }

@@ -191,10 +191,10 @@ func TestJobValidation(t *testing.T) {
 	backend := newBackend(t)
 	data := toyData(t, toySamples(8, 1), 1)
 	cases := map[string]Job{
-		"no steps":      {Name: "x", Net: toyNet(4), Data: data},
-		"no data":       {Name: "x", Net: toyNet(4), Steps: 1},
-		"bad feature":   {Name: "x", Net: toyNet(4), Data: data, Steps: 1, Features: []string{"nope"}},
-		"empty teacher": {Name: "x", Net: toyNet(4), Data: data, Steps: 1, Teachers: []*Model{{}}},
+		"no steps":                         {Name: "x", Net: toyNet(4), Data: data},
+		"no data":                          {Name: "x", Net: toyNet(4), Steps: 1},
+		"bad feature":                      {Name: "x", Net: toyNet(4), Data: data, Steps: 1, Features: []string{"nope"}},
+		"empty teacher":                    {Name: "x", Net: toyNet(4), Data: data, Steps: 1, Teachers: []*Model{{}}},
 		"targets without them in the data": {Name: "x", Net: toyNet(4), Data: data, Steps: 1, TargetTeachers: 2},
 	}
 	for name, job := range cases {
