@@ -110,7 +110,7 @@ func (r *Runner) teacher(name, subset string, samples []datasets.Sample, steps i
 	}
 	c := r.Config
 	return r.train(trainSpec{
-		name: name, net: c.Teacher, subset: subset, samples: samples, steps: steps,
+		name: name, net: c.Teacher, subset: subset, samples: samples, steps: steps, learningRate: c.Train.LearningRate,
 		seed: c.Train.Seed, objective: objective, loss: LossSpec{TeacherLoss: c.Loss.TeacherLoss},
 	})
 }
@@ -123,7 +123,8 @@ func (r *Runner) Student(kind string, seed int64) (*Trained, error) {
 	}
 	c := r.Config
 	spec := trainSpec{name: StudentName(kind, seed), net: c.Student, subset: "students", samples: d.StudentTrain,
-		steps: c.Train.StudentSteps, seed: seed, objective: c.Loss.Objective(losses.FusionAdaptive)}
+		steps: c.Train.StudentSteps, learningRate: c.Train.StudentLearningRate, seed: seed,
+		objective: c.Loss.Objective(losses.FusionAdaptive)}
 	spec.loss, spec.loss.TeacherLoss = c.Loss, "" // The teachers' loss reaches the key through their own keys.
 	switch kind {
 	case StudentScratch:
@@ -157,17 +158,18 @@ func (r *Runner) Student(kind string, seed int64) (*Trained, error) {
 
 // trainSpec is one model to train.
 type trainSpec struct {
-	name      string
-	net       NetSpec
-	subset    string
-	samples   []datasets.Sample
-	steps     int
-	seed      int64
-	teachers  []*Trained
-	objective *losses.Objective
-	loss      LossSpec // The part of Config.Loss the model depends on (its cache key).
-	fusion    string
-	features  []string
+	name         string
+	net          NetSpec
+	subset       string
+	samples      []datasets.Sample
+	steps        int
+	learningRate float64
+	seed         int64
+	teachers     []*Trained
+	objective    *losses.Objective
+	loss         LossSpec // The part of Config.Loss the model depends on (its cache key).
+	fusion       string
+	features     []string
 	// offline precomputes the teachers' logits on the training slices (moved with the augmentation's flips and
 	// rotations) instead of running the teachers at every step.
 	offline bool
@@ -229,7 +231,7 @@ func (r *Runner) train(s trainSpec) (*Trained, error) {
 	}
 	c := r.Config
 	key := modelKey{Name: s.name, Data: c.Data, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
-		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: c.Train.LearningRate, Seed: s.seed, Loss: s.loss,
+		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: s.learningRate, Seed: s.seed, Loss: s.loss,
 		Fusion: s.fusion, Features: s.features}
 	teachers := make([]*train.Model, len(s.teachers))
 	for i, t := range s.teachers {
@@ -240,7 +242,7 @@ func (r *Runner) train(s trainSpec) (*Trained, error) {
 	var trained *Trained
 	dir, hit, err := r.Cache.Get(kind, key, func(dir string) error {
 		job := train.Job{Name: s.name, Net: s.net.Net(), Teachers: teachers, Objective: s.objective,
-			Features: s.features, Steps: s.steps, LearningRate: c.Train.LearningRate, Seed: s.seed}
+			Features: s.features, Steps: s.steps, LearningRate: s.learningRate, Seed: s.seed}
 		data := batch.New(s.name, s.samples).BatchSize(c.Train.BatchSize).Seed(uint64(s.seed)).
 			Augment(batch.DefaultAugmentation).Infinite(true)
 		if s.offline {

@@ -1,9 +1,10 @@
 // Command gokd-nb executes GoKD notebooks headless and checks them.
 //
 //	gokd-nb run [-out DIR] [-html] NOTEBOOK...     execute; write the executed notebooks (and HTML) under DIR
-//	gokd-nb verify [-out DIR] NOTEBOOK...          the reviewer's check: re-execute the committed notebooks and
-//	                                               compare each key number (GOKD_RESULT) saved in the notebook
-//	                                               with the fresh one; exit 1 when any disagrees
+//	gokd-nb verify [-out DIR] NOTEBOOK...          the reviewer's check: re-execute the committed notebooks (with
+//	                                               a fresh model cache unless GOKD_CACHE is set) and compare each
+//	                                               key number (GOKD_RESULT) saved in the notebook with the fresh
+//	                                               one; exit 1 when any disagrees
 //
 // `make demo` and `make verify` call it.
 package main
@@ -35,19 +36,35 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gokd-nb: no notebook given")
 		os.Exit(2)
 	}
-	failed := false
-	for _, path := range flags.Args() {
+	os.Exit(runAll(mode, flags.Args(), *outDir, *html, *cellTimeout))
+}
+
+// runAll runs or verifies every notebook and returns the exit status.
+func runAll(mode string, notebooks []string, outDir string, html bool, cellTimeout time.Duration) int {
+	var env []string
+	if mode == "verify" && os.Getenv("GOKD_CACHE") == "" {
+		// A fresh model cache, shared by the notebooks of this run: every number is recomputed, none reloaded.
+		cache, err := os.MkdirTemp("", "gokd-verify-cache-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(cache)
+		env = append(env, "GOKD_CACHE="+cache)
+	}
+	status := 0
+	for _, path := range notebooks {
 		var ok bool
 		if mode == "run" {
-			ok = run(path, nbexec.Options{OutDir: *outDir, HTML: *html, CellTimeout: *cellTimeout})
+			ok = run(path, nbexec.Options{OutDir: outDir, HTML: html, CellTimeout: cellTimeout, Env: env})
 		} else {
-			ok = verify(path, nbexec.Options{OutDir: *outDir, CellTimeout: *cellTimeout})
+			ok = verify(path, nbexec.Options{OutDir: outDir, CellTimeout: cellTimeout, Env: env})
 		}
-		failed = failed || !ok
+		if !ok {
+			status = 1
+		}
 	}
-	if failed {
-		os.Exit(1)
-	}
+	return status
 }
 
 func run(path string, opts nbexec.Options) bool {
