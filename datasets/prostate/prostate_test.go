@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gokd/gokd/datasets"
+	"github.com/gokd/gokd/datasets/shared"
 	"github.com/gokd/gokd/datasets/volume"
 )
 
@@ -258,33 +259,11 @@ func TestLayoutErrors(t *testing.T) {
 	}
 }
 
-// sharedData returns the team's shared data folder, found next to the repository root, or skips the test.
-func sharedData(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-	path := filepath.Join(filepath.Dir(dir), "shared", "data", sub)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("real data %s absent (it lives next to the repository on the team's machines): skipping", path)
-	}
-	return path
-}
-
 func TestRealCase(t *testing.T) {
-	dir := sharedData(t, "prostate-case00")
-	image, mask := filepath.Join(dir, "Case00.nii.gz"), filepath.Join(dir, "Case00_segmentation.nii.gz")
+	image, mask, err := shared.RealCase(".")
+	if err != nil {
+		t.Skipf("real prostate case not available: %v", err)
+	}
 	all, err := New().LoadPair(image, mask, "PROMISE12", "Case00")
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/gokd/gokd/datasets/shared"
 )
 
 // fileFacts are the reference facts that testdata/gen_expected.py computed with nibabel (or, for MetaImage, with
@@ -44,23 +46,15 @@ func loadExpected(t testing.TB) *expectedFacts {
 	return &facts
 }
 
-// sharedDir returns the repository root's sibling "shared" directory, found by walking up to go.mod.
-func sharedDir(t testing.TB) string {
+// sharedParent returns the folder that holds the repository and its sibling "shared", skipping the test when the
+// shared data is not installed.
+func sharedParent(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	data, err := shared.DataDir(".")
 	if err != nil {
-		t.Fatal(err)
+		t.Skipf("shared data not available: %v", err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(filepath.Dir(dir), "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
+	return filepath.Dir(filepath.Dir(data)) // .../shared/data → ...
 }
 
 // resolve returns the file's path, skipping the test when it is not installed.
@@ -68,7 +62,7 @@ func (f *fileFacts) resolve(t *testing.T) string {
 	t.Helper()
 	path := f.Path
 	if f.Location == "shared" {
-		path = filepath.Join(filepath.Dir(sharedDir(t)), f.Path)
+		path = filepath.Join(sharedParent(t), f.Path)
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Skipf("reference file %s is absent (install mricron-data, python3-nibabel, insighttoolkit5-examples, "+

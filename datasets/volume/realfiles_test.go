@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gokd/gokd/datasets/shared"
 )
 
 // TestNIfTIRealFiles reads real NIfTI files (mricron templates, nibabel test data: big-endian, NIfTI-2, 4D,
@@ -93,10 +95,11 @@ func TestMetaImageRealFiles(t *testing.T) {
 // TestProstateCase checks the real prostate case against the reference facts in the task (nibabel sums), and
 // that image and mask share a grid that Canonical keeps shared.
 func TestProstateCase(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "data", "prostate-case00")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("prostate case absent (%v): it lives outside the repository, in ../shared/data", err)
+	imagePath, _, err := shared.RealCase(".")
+	if err != nil {
+		t.Skipf("prostate case not available (%v): it lives outside the repository, in ../shared/data", err)
 	}
+	dir := filepath.Dir(imagePath)
 	image, err := ReadVolume(filepath.Join(dir, "Case00.nii.gz"))
 	if err != nil {
 		t.Fatal(err)

@@ -74,7 +74,8 @@ type History struct {
 	StepMS  float64              // Median milliseconds per training step.
 }
 
-// termMetricPrefix keeps term names apart from "loss" and "dice": the Dice loss term is "dice_loss".
+// termMetricName names the metric of an objective term, apart from "loss" and "dice": the Dice loss term is
+// "dice_loss".
 func termMetricName(term string) string {
 	if term == losses.TermDice {
 		return "dice_loss"

@@ -2,38 +2,13 @@ package render_test
 
 import (
 	"image"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/gokd/gokd/datasets/shared"
 	"github.com/gokd/gokd/datasets/volume"
 	"github.com/gokd/gokd/viz/render"
 )
-
-// realCaseDir returns the shared real prostate case beside the repository (../shared next to go.mod), skipping
-// the test when it is not installed.
-func realCaseDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if parent := filepath.Dir(dir); parent != dir {
-			dir = parent
-			continue
-		}
-		t.Fatal("no go.mod above the test directory")
-	}
-	caseDir := filepath.Join(filepath.Dir(dir), "shared", "data", "prostate-case00")
-	if _, err := os.Stat(caseDir); err != nil {
-		t.Skipf("real prostate case absent (%v): skipping the orientation test", err)
-	}
-	return caseDir
-}
 
 // regionMax returns the brightest gray level of img over columns [x0, x1) and rows [y0, y1), clipped to img.
 func regionMax(img *image.Gray, x0, y0, x1, y1 int) uint8 {
@@ -52,7 +27,11 @@ func regionMax(img *image.Gray, x0, y0, x1, y1 int) uint8 {
 // the image's right, the prostate centred left-right with the rectum (its bright wall, lit by the endorectal
 // coil) just posterior to it, and the body outline balanced about the prostate.
 func TestRealCaseOrientation(t *testing.T) {
-	dir := realCaseDir(t)
+	image, _, err := shared.RealCase(".")
+	if err != nil {
+		t.Skipf("real prostate case not available (%v): skipping the orientation test", err)
+	}
+	dir := filepath.Dir(image)
 	readCanonical := func(name string) *volume.Volume {
 		v, err := volume.ReadVolume(filepath.Join(dir, name))
 		if err != nil {

@@ -1,0 +1,55 @@
+// Package shared finds the team's shared data beside a GoKD checkout: the folder "shared/data" next to the
+// repository root, which holds a real prostate MRI case for tests and demos. The data is never part of the
+// repository, so callers skip (tests) or say so (notebooks) when it is absent.
+package shared
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// RealCaseName is the folder of the real prostate case (a PROMISE12 T2 case and its segmentation).
+const RealCaseName = "prostate-case00"
+
+// DataDir returns the shared data folder beside the repository that contains from (any folder inside the
+// checkout): it walks up to go.mod and looks for ../shared/data.
+func DataDir(from string) (string, error) {
+	dir, err := filepath.Abs(from)
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no repository root (go.mod) above %s", from)
+		}
+		dir = parent
+	}
+	data := filepath.Join(filepath.Dir(dir), "shared", "data")
+	if _, err := os.Stat(data); err != nil {
+		return "", fmt.Errorf("shared data absent: %w (it lives next to the repository on the team's machines)", err)
+	}
+	return data, nil
+}
+
+// RealCase returns the image and segmentation files of the real prostate case, or an error saying why they are
+// not available.
+func RealCase(from string) (image, mask string, err error) {
+	data, err := DataDir(from)
+	if err != nil {
+		return "", "", err
+	}
+	dir := filepath.Join(data, RealCaseName)
+	image, mask = filepath.Join(dir, "Case00.nii.gz"), filepath.Join(dir, "Case00_segmentation.nii.gz")
+	for _, f := range []string{image, mask} {
+		if _, err := os.Stat(f); err != nil {
+			return "", "", errors.Join(fmt.Errorf("real case incomplete in %s", dir), err)
+		}
+	}
+	return image, mask, nil
+}
