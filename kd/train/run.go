@@ -3,9 +3,11 @@ package train
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"time"
 
+	"github.com/gokd/gokd/kd/ckpt"
 	"github.com/gokd/gokd/kd/losses"
 	"github.com/gokd/gokd/kd/nets"
 	"github.com/gomlx/compute"
@@ -42,13 +44,19 @@ type Job struct {
 	// targets with TargetTeachers), forever (an infinite dataset) or at least for Steps batches.
 	Data gomlxtrain.Dataset
 
-	Steps        int     // Optimisation steps.
+	Steps        int     // Optimisation steps in all (a resumed run does the remaining ones).
 	LearningRate float64 // Adam's learning rate; 0 means DefaultLearningRate.
 	Seed         int64   // Seeds the initial weights.
 
 	// Progress, when set, is called every ProgressEvery steps (default 10) and after the last step.
 	Progress      func(Progress)
 	ProgressEvery int
+
+	// CheckpointDir, when set, receives the whole training state (weights, optimizer moments, step) every
+	// CheckpointEvery steps (default 50) and at the end, atomically; a run that finds a checkpoint there resumes
+	// from its step. The batch stream restarts from its beginning on resume.
+	CheckpointDir   string
+	CheckpointEvery int
 }
 
 // DefaultLearningRate is Adam's learning rate when Job.LearningRate is 0: our choice, fast and stable for these
@@ -145,6 +153,12 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 		return predictions
 	}
 
+	if job.CheckpointDir != "" {
+		// Created on load: the trainer then reuses them (and checks their shapes) when it builds its graph.
+		if _, err := ckpt.Dir(job.CheckpointDir).CreateMissing().Load(store); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("training %q: resuming: %w", job.Name, err)
+		}
+	}
 	trainer := gomlxtrain.NewTrainer(backend, store, modelFn, nil,
 		optimizer.Adam().LearningRate(lr).Done(), trainMetrics(), nil)
 	loop := gomlxtrain.NewLoop(trainer)
@@ -168,8 +182,28 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 		}
 		return nil
 	})
-	if _, err := loop.RunSteps(labelsAsInput{job.Data, 1 + min(job.TargetTeachers, 1)}, job.Steps); err != nil {
+	saveEvery := job.CheckpointEvery
+	if saveEvery <= 0 {
+		saveEvery = 50
+	}
+	save := func(step int) error {
+		return ckpt.Dir(job.CheckpointDir).WithMetadata(ckpt.Metadata{Step: int64(step)}).Save(store)
+	}
+	if job.CheckpointDir != "" {
+		loop.OnStep("gokd-checkpoint", 1, func(loop *gomlxtrain.Loop, _ []*tensors.Tensor) error {
+			if step := loop.LoopStep + 1; step%saveEvery == 0 && step != job.Steps {
+				return save(step)
+			}
+			return nil
+		})
+	}
+	if _, err := loop.RunToGlobalStep(labelsAsInput{job.Data, 1 + min(job.TargetTeachers, 1)}, job.Steps); err != nil {
 		return nil, nil, fmt.Errorf("training %q: %w", job.Name, err)
+	}
+	if job.CheckpointDir != "" {
+		if err := save(job.Steps); err != nil {
+			return nil, nil, fmt.Errorf("training %q: %w", job.Name, err)
+		}
 	}
 	history.Wall = time.Since(start)
 	history.StepMS = float64(loop.MedianTrainStepDuration().Microseconds()) / 1000
