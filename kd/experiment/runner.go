@@ -3,6 +3,7 @@ package experiment
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -239,10 +240,16 @@ func (r *Runner) train(s trainSpec) (*Trained, error) {
 		teachers[i] = t.Model
 	}
 	kind := strings.ReplaceAll(s.name, "/", "_")
+	final, err := r.Cache.Path(kind, key)
+	if err != nil {
+		return nil, err
+	}
+	// An interrupted training (a kernel restart mid-cell) resumes from its last checkpoint here.
+	partial := final + ".partial"
 	var trained *Trained
 	dir, hit, err := r.Cache.Get(kind, key, func(dir string) error {
 		job := train.Job{Name: s.name, Net: s.net.Net(), Teachers: teachers, Objective: s.objective,
-			Features: s.features, Steps: s.steps, LearningRate: s.learningRate, Seed: s.seed}
+			Features: s.features, Steps: s.steps, LearningRate: s.learningRate, Seed: s.seed, CheckpointDir: partial}
 		data := batch.New(s.name, s.samples).BatchSize(c.Train.BatchSize).Seed(uint64(s.seed)).
 			Augment(batch.DefaultAugmentation).Infinite(true)
 		if s.offline {
@@ -276,6 +283,9 @@ func (r *Runner) train(s trainSpec) (*Trained, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("experiment: %s: %w", s.name, err)
+	}
+	if !hit {
+		_ = os.RemoveAll(partial) // The model is published: its training state is no longer needed.
 	}
 	if hit {
 		model, err := train.LoadModel(r.Backend, filepath.Join(dir, "model"), s.net.Net())
