@@ -46,4 +46,4 @@ notebooks: setup ## Re-execute every notebook in place, refreshing the outputs t
 	go run ./kernelext/cmd/gokd-nb run -out notebooks $(NOTEBOOKS)
 
 bench: setup-bench ## Train step and inference of the default teacher and student: GoKD (Go backend) vs PyTorch.
-	GOEXPERIMENT=simd go run ./kd/nets/bench
+	go run ./kd/nets/bench
