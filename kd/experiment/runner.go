@@ -208,8 +208,13 @@ func appendInterleaved(target, logits []float32, classes int) []float32 {
 	return out
 }
 
+// trainingVersion changes when a change of GoKD's code changes what a configuration trains: models cached by an
+// older version are then retrained rather than reloaded.
+const trainingVersion = 2
+
 // modelKey is everything that determines a trained model: its cache key.
 type modelKey struct {
+	Version             int
 	Name                string
 	Data                DataConfig
 	StudentCasesPerSite int
@@ -231,7 +236,7 @@ func (r *Runner) train(s trainSpec) (*Trained, error) {
 		return t, nil
 	}
 	c := r.Config
-	key := modelKey{Name: s.name, Data: c.Data, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
+	key := modelKey{Version: trainingVersion, Name: s.name, Data: c.Data, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
 		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: s.learningRate, Seed: s.seed, Loss: s.loss,
 		Fusion: s.fusion, Features: s.features}
 	teachers := make([]*train.Model, len(s.teachers))

@@ -21,6 +21,7 @@ const (
 	ParamTemperature             = "kd_temperature"               // float64
 	ParamTeacherFusion           = "kd_teacher_fusion"            // string: "mean", "entropy" or "adaptive"
 	ParamAdaptivePerClass        = "kd_adaptive_per_class"        // bool
+	ParamClassBalancedKL         = "kd_kl_class_balanced"         // bool
 )
 
 // Term names, the keys of [Terms].
@@ -61,6 +62,7 @@ type Objective struct {
 	temperature                                                     float64
 	fusion                                                          TeacherFusion
 	adaptivePerClass                                                bool
+	classBalancedKL                                                 bool
 }
 
 // DefaultObjective returns our defaults (the paper's values are not available to us):
@@ -72,7 +74,8 @@ type Objective struct {
 //   - hint 0.5 and attention 0.5: feature distillation as regulariser, half the weight of the output terms (both are
 //     O(1) with normalised features); they only apply when feature pairs are given;
 //   - cross-entropy 0 (off: Dice and Lovász already supervise);
-//   - adaptive teacher fusion (the flagship), one weight per teacher (not per class), supervised with weight 1.
+//   - adaptive teacher fusion (the flagship), one weight per teacher (not per class), supervised with weight 1;
+//   - the KL term's plain mean over pixels (Hinton's); ClassBalancedKL offers a class-balanced mean.
 func DefaultObjective() *Objective {
 	return &Objective{
 		diceWeight: 1, lovaszWeight: 1, klWeight: 1, hintWeight: 0.5, attentionWeight: 0.5,
@@ -98,6 +101,7 @@ func FromScope(scope *model.Scope) (*Objective, error) {
 	o.temperature = model.GetParamOr(scope, ParamTemperature, o.temperature)
 	o.fusion = TeacherFusion(model.GetParamOr(scope, ParamTeacherFusion, string(o.fusion)))
 	o.adaptivePerClass = model.GetParamOr(scope, ParamAdaptivePerClass, o.adaptivePerClass)
+	o.classBalancedKL = model.GetParamOr(scope, ParamClassBalancedKL, o.classBalancedKL)
 	if err := o.Validate(); err != nil {
 		return nil, fmt.Errorf("losses.FromScope(%q): %w", scope.Scope(), err)
 	}
@@ -166,6 +170,13 @@ func (o *Objective) Temperature(temperature float64) *Objective {
 	return o
 }
 
+// ClassBalancedKL sets whether the KL term averages over the pixels of each class, then over classes
+// (ClassBalancedKLDistillationLoss), instead of over all pixels (KLDistillationLoss).
+func (o *Objective) ClassBalancedKL(balanced bool) *Objective {
+	o.classBalancedKL = balanced
+	return o
+}
+
 // Fusion sets how several teachers are combined; perClass applies to FusionAdaptive only.
 func (o *Objective) Fusion(fusion TeacherFusion, perClass bool) *Objective {
 	o.fusion, o.adaptivePerClass = fusion, perClass
@@ -230,7 +241,12 @@ func (o *Objective) Loss(scope *model.Scope, in Inputs) (total *Node, terms Term
 func (o *Objective) addDistillation(scope *model.Scope, in Inputs, add func(string, func() *Node)) {
 	teachers, student, temperature := in.TeacherLogits, in.StudentLogits, o.temperature
 	if len(teachers) == 1 {
-		add(TermKL, func() *Node { return KLDistillationLoss(teachers[0], student, temperature) })
+		add(TermKL, func() *Node {
+			if o.classBalancedKL {
+				return ClassBalancedKLDistillationLoss(in.Labels, teachers[0], student, temperature)
+			}
+			return KLDistillationLoss(teachers[0], student, temperature)
+		})
 		return
 	}
 	var target *Node
@@ -243,7 +259,12 @@ func (o *Objective) addDistillation(scope *model.Scope, in Inputs, add func(stri
 		target = AdaptiveTeacherProbs(scope, teachers, temperature, o.adaptivePerClass)
 		add(TermTargetSupervision, func() *Node { return TargetSupervisionLoss(in.Labels, target) })
 	}
-	add(TermKL, func() *Node { return KLDistillationFromProbs(target, student, temperature) })
+	add(TermKL, func() *Node {
+		if o.classBalancedKL {
+			return ClassBalancedKLDistillationFromProbs(in.Labels, target, student, temperature)
+		}
+		return KLDistillationFromProbs(target, student, temperature)
+	})
 }
 
 // sumOverPairs adds up loss(pair) over the feature pairs.

@@ -79,11 +79,12 @@ func TestObjectiveWithOneTeacherUsesPlainKL(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 1))
 	logits, labels, teacher := randomTensor(rng, 2, 1, 3, 3, 3), randomLabels(rng, 3, 1, 3, 3), randomTensor(rng, 2, 1, 3, 3, 3)
 	exec, err := model.NewExec(testBackend(), model.NewStore(), func(scope *model.Scope, in []*graph.Node) []*graph.Node {
-		_, terms := DefaultObjective().Loss(scope, Inputs{Labels: in[0], StudentLogits: in[1], TeacherLogits: in[2:]})
+		_, terms := DefaultObjective().ClassBalancedKL(true).Loss(scope.In("balanced"), Inputs{Labels: in[0], StudentLogits: in[1], TeacherLogits: in[2:]})
 		if _, found := terms[TermTargetSupervision]; found {
 			t.Errorf("one teacher: unexpected %s term", TermTargetSupervision)
 		}
-		return []*graph.Node{terms[TermKL], KLDistillationLoss(in[2], in[1], 4)}
+		_, plain := DefaultObjective().ClassBalancedKL(false).Loss(scope.In("plain"), Inputs{Labels: in[0], StudentLogits: in[1], TeacherLogits: in[2:]})
+		return []*graph.Node{terms[TermKL], ClassBalancedKLDistillationLoss(in[0], in[2], in[1], 4), plain[TermKL], KLDistillationLoss(in[2], in[1], 4)}
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -93,4 +94,30 @@ func TestObjectiveWithOneTeacherUsesPlainKL(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertClose(t, "KL term", []float64{scalarOf(t, outputs[0])}, []float64{scalarOf(t, outputs[1])}, 1e-12, 0)
+	assertClose(t, "plain KL term", []float64{scalarOf(t, outputs[2])}, []float64{scalarOf(t, outputs[3])}, 1e-12, 0)
+}
+
+// TestClassBalancedMean checks the class-balanced reduction by hand: per-pixel values 1, 2, 3 on class 0 and 10
+// on class 1 average to (2 + 10)/2 = 6, not to the pixel mean 4; with no pixel of a class, that class is left out.
+func TestClassBalancedMean(t *testing.T) {
+	exec, err := model.NewExec(testBackend(), model.NewStore(), func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+		return []*graph.Node{classBalancedMean(in[0], in[1], 3)}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perPixel := [][][]float64{{{1, 2}, {3, 10}}}
+	for _, c := range []struct {
+		labels [][][]int32
+		want   float64
+	}{
+		{[][][]int32{{{0, 0}, {0, 1}}}, 6},
+		{[][][]int32{{{2, 2}, {2, 2}}}, 4},
+	} {
+		outputs, err := exec.Call(perPixel, c.labels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertClose(t, "class-balanced mean", []float64{scalarOf(t, outputs[0])}, []float64{c.want}, 1e-12, 0)
+	}
 }

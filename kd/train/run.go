@@ -117,7 +117,7 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 		lr = DefaultLearningRate
 	}
 	for k, teacher := range job.Teachers {
-		if err := copyVariables(teacher.Store, NetScope, store, teacherScope(k), false); err != nil {
+		if err := graftTeacher(store, k, teacher); err != nil {
 			return nil, nil, fmt.Errorf("training %q: teacher %d (%s): %w", job.Name, k, teacher.Name, err)
 		}
 	}
@@ -131,7 +131,7 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 			in.TeacherLogits = splitTeachers(inputs[2], job.TargetTeachers)
 		}
 		for k, teacher := range job.Teachers {
-			out := mustApply(teacher.Net, scope.In("%s", teacherScope(k)).In("%s", NetScope), images)
+			out := mustApply(teacher.Net, teacherNetScope(scope, k), images)
 			in.TeacherLogits = append(in.TeacherLogits, StopGradient(out.Logits))
 			for _, name := range job.Features {
 				in.Features = append(in.Features, losses.FeaturePair{
@@ -217,7 +217,19 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 
 const studentScope = "student"
 
-func teacherScope(k int) string { return fmt.Sprintf("teacher%d", k) }
+// teacherScope is where the k-th frozen teacher's network lives in a training store.
+func teacherScope(k int) string { return fmt.Sprintf("teacher%d/%s", k, NetScope) }
+
+// teacherNetScope is teacherScope as a model scope under root.
+func teacherNetScope(root *model.Scope, k int) *model.Scope {
+	return root.In("teacher%d", k).In("%s", NetScope)
+}
+
+// graftTeacher copies a trained teacher's variables, frozen, into the training store where teacherNetScope finds
+// them.
+func graftTeacher(store *model.Store, k int, teacher *Model) error {
+	return copyVariables(teacher.Store, NetScope, store, teacherScope(k), false)
+}
 
 func (job *Job) validate() error {
 	switch {
