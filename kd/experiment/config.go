@@ -98,7 +98,7 @@ func Default() Config {
 		// T = 1, not losses.DefaultObjective's 4: with 100 student steps on slices that are over 95% background, we
 		// measured the single-teacher student (seed 1) at test Dice 0.00 with T = 4 (0.26 with a class-balanced KL),
 		// 0.42 with T = 1 or 2, against 0.55 from scratch.
-		Loss: LossSpec{Dice: 1, Lovasz: 1, KL: 1, Hint: 0.5, Attention: 0.5, Temperature: 1, TeacherLoss: "dice+lovasz"},
+		Loss:                LossSpec{Dice: 1, Lovasz: 1, KL: 1, Hint: 0.5, Attention: 0.5, Temperature: 1, TeacherLoss: "dice+lovasz"},
 		StudentCasesPerSite: 2,
 		Seeds:               []int64{1, 2, 3},
 	}
