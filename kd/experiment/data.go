@@ -43,17 +43,24 @@ func loadData(c Config) (*Data, error) {
 	return d, nil
 }
 
-// splitOneCase splits a single case by slice position: the superior testFraction of its slices are held out.
-// Adjacent slices look alike, so this is a smoke test of the pipeline on real data, not a benchmark: with one
-// case there is no honest held-out set.
+// splitOneCase splits a single case by slice position: every k-th slice (k = 1/testFraction, rounded) is held out,
+// so held-out slices run through the whole gland between training slices. Adjacent slices look alike, so this is a
+// smoke test of the pipeline on real data, not a benchmark: with one case there is no honest held-out set.
 func splitOneCase(samples []datasets.Sample, testFraction float64) datasets.Split {
 	sorted := slices.SortedFunc(slices.Values(samples), func(a, b datasets.Sample) int { return a.Index - b.Index })
-	cut := len(sorted) - int(math.Round(testFraction*float64(len(sorted))))
-	test := slices.Clone(sorted[cut:])
-	for i := range test { // The held-out slices form a case of their own, scored apart.
-		test[i].Case += "-heldout"
+	every := max(2, int(math.Round(1/testFraction)))
+	var split datasets.Split
+	for i, s := range sorted {
+		if i%every == every/2 {
+			// The held-out slices are scored as a volume of their own: contiguous indices, k times the spacing.
+			s.Case += "-heldout"
+			s.Index, s.SliceSpacingMM = len(split.Test), s.SliceSpacingMM*float64(every)
+			split.Test = append(split.Test, s)
+		} else {
+			split.Train = append(split.Train, s)
+		}
 	}
-	return datasets.Split{Train: sorted[:cut], Test: test}
+	return split
 }
 
 func loadSamples(c DataConfig) ([]datasets.Sample, error) {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gokd/gokd/datasets"
+
 	"github.com/gomlx/compute"
 	_ "github.com/gomlx/compute/gobackend"
 )
@@ -110,6 +112,27 @@ func TestAppendInterleaved(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("appendInterleaved = %v, want %v", got, want)
+		}
+	}
+}
+
+func TestSplitOneCaseHoldsOutEveryKthSlice(t *testing.T) {
+	var samples []datasets.Sample
+	for i := range 9 {
+		samples = append(samples, datasets.Sample{Site: "s", Case: "c", Index: 8 - i, SliceSpacingMM: 2})
+	}
+	split := splitOneCase(samples, 1.0/3)
+	if len(split.Train) != 6 || len(split.Test) != 3 {
+		t.Fatalf("%d train and %d test slices, want 6 and 3", len(split.Train), len(split.Test))
+	}
+	for i, s := range split.Test {
+		if s.Index != i || s.SliceSpacingMM != 6 || s.Case != "c-heldout" {
+			t.Errorf("held-out slice %d: index %d, spacing %g, case %q", i, s.Index, s.SliceSpacingMM, s.Case)
+		}
+	}
+	for _, s := range split.Train {
+		if s.Index%3 == 1 {
+			t.Errorf("slice %d is both trained on and held out", s.Index)
 		}
 	}
 }
