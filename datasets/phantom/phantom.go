@@ -19,7 +19,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"sync"
 
 	"github.com/gokd/gokd/datasets"
 )
@@ -134,28 +133,10 @@ func (c *Config) GenerateStacks() ([]*datasets.Stack, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
-	stacks := make([]*datasets.Stack, c.sites*c.casesPerSite)
-	errs := make([]error, len(stacks))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range max(c.workers, 1) {
-		wg.Go(func() {
-			for job := range jobs {
-				stacks[job], _, errs[job] = c.renderCase(job/c.casesPerSite, job%c.casesPerSite)
-			}
-		})
-	}
-	for job := range stacks {
-		jobs <- job
-	}
-	close(jobs)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return stacks, nil
+	return datasets.BuildStacks(c.sites*c.casesPerSite, c.workers, func(job int) (*datasets.Stack, error) {
+		stack, _, err := c.renderCase(job/c.casesPerSite, job%c.casesPerSite)
+		return stack, err
+	})
 }
 
 // renderCase renders one case and also returns its tissue labels (same layout as the mask), for tests.

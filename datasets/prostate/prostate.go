@@ -14,7 +14,6 @@ package prostate
 import (
 	"fmt"
 	"runtime"
-	"sync"
 
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/volume"
@@ -94,28 +93,9 @@ func (l *Loader) LoadStacks(root string) ([]*datasets.Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	stacks := make([]*datasets.Stack, len(cases))
-	errs := make([]error, len(cases))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range max(l.workers, 1) {
-		wg.Go(func() {
-			for i := range jobs {
-				stacks[i], errs[i] = l.LoadPairStack(cases[i].Image, cases[i].Mask, cases[i].Site, cases[i].Case)
-			}
-		})
-	}
-	for i := range cases {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return stacks, nil
+	return datasets.BuildStacks(len(cases), l.workers, func(i int) (*datasets.Stack, error) {
+		return l.LoadPairStack(cases[i].Image, cases[i].Mask, cases[i].Site, cases[i].Case)
+	})
 }
 
 // LoadPair reads one image and its segmentation (e.g. Case00.nii.gz and Case00_segmentation.nii.gz) as the
