@@ -222,32 +222,83 @@ func TestHintLossIsZeroForAMatchingAdapter(t *testing.T) {
 	}
 }
 
-// TestDescendingOrderSortsRows checks the bitonic network against sort.Slice, on a row length that needs padding.
-func TestDescendingOrderSortsRows(t *testing.T) {
-	const groups, pixels = 3, 37
-	rng := rand.New(rand.NewPCG(5, 6))
-	keys := make([]float64, groups*pixels)
-	for i := range keys {
-		keys[i] = rng.Float64()
-	}
-	exec, err := graph.NewExec(testBackend(), func(keys *graph.Node) *graph.Node { return descendingOrder(keys) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	outputs, err := exec.Call(tensors.FromFlatDataAndDimensions(keys, groups, pixels))
-	if err != nil {
-		t.Fatal(err)
-	}
-	order := tensors.MustCopyFlatData[int32](outputs[0])
-	for row := range groups {
-		want := make([]int32, pixels)
-		for i := range want {
-			want[i] = int32(i)
+// TestSortByErrorSortsRows checks the sorting network against sort.Slice, for float32 (keys packed with the
+// payload) and float64 (payload sorted alongside), on lengths that need padding, with ties.
+func TestSortByErrorSortsRows(t *testing.T) {
+	for _, dtype := range []dtypes.DType{dtypes.Float32, dtypes.Float64} {
+		for _, dims := range [][2]int{{1, 1}, {3, 37}, {2, 64}, {1, 1000}} {
+			groups, pixels := dims[0], dims[1]
+			rng := rand.New(rand.NewPCG(5, uint64(pixels)))
+			errors, foreground := make([]float64, groups*pixels), make([]float64, groups*pixels)
+			for i := range errors {
+				errors[i] = float64(rng.IntN(pixels)) / float64(pixels) // Some ties.
+				foreground[i] = float64(rng.IntN(2))
+			}
+			exec, err := graph.NewExec(testBackend(), func(errors, foreground *graph.Node) []*graph.Node {
+				columns := func(x *graph.Node) *graph.Node { return graph.Transpose(graph.ConvertDType(x, dtype), 0, 1) }
+				sortedForeground, positions := sortByError(columns(errors), columns(foreground))
+				return []*graph.Node{graph.ConvertDType(sortedForeground, dtypes.Float64), positions}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			outputs, err := exec.Call(tensors.FromFlatDataAndDimensions(errors, groups, pixels),
+				tensors.FromFlatDataAndDimensions(foreground, groups, pixels))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sortedForeground := tensors.MustCopyFlatData[float64](outputs[0])
+			positions := tensors.MustCopyFlatData[int32](outputs[1])
+			for row := range groups {
+				rowErrors := errors[row*pixels : (row+1)*pixels]
+				want := slices.Clone(rowErrors)
+				sort.Sort(sort.Reverse(sort.Float64Slice(want)))
+				rowPositions := positions[row*pixels : (row+1)*pixels]
+				if sorted := slices.Sorted(slices.Values(rowPositions)); sorted[0] != 0 ||
+					sorted[pixels-1] != int32(pixels-1) || len(slices.Compact(sorted)) != pixels {
+					t.Fatalf("%s %v row %d: positions %v are not a permutation", dtype, dims, row, rowPositions)
+				}
+				for rank, position := range rowPositions {
+					if rowErrors[position] != want[rank] {
+						t.Fatalf("%s %v row %d rank %d: error %g, want %g", dtype, dims, row, rank,
+							rowErrors[position], want[rank])
+					}
+					if got := sortedForeground[row*pixels+rank]; got != foreground[row*pixels+int(position)] {
+						t.Fatalf("%s %v row %d rank %d: foreground %g, want that of pixel %d", dtype, dims, row,
+							rank, got, position)
+					}
+				}
+			}
 		}
-		rowKeys := keys[row*pixels : (row+1)*pixels]
-		sort.Slice(want, func(a, b int) bool { return rowKeys[want[a]] > rowKeys[want[b]] })
-		if got := order[row*pixels : (row+1)*pixels]; !slices.Equal(got, want) {
-			t.Fatalf("row %d: order %v, want %v", row, got, want)
+	}
+}
+
+// TestCumulativeSum checks the blocked prefix sum against a running sum, on lengths around the block size.
+func TestCumulativeSum(t *testing.T) {
+	for _, pixels := range []int{1, 5, cumulativeSumBlock, cumulativeSumBlock + 1, 3*cumulativeSumBlock*cumulativeSumBlock + 7} {
+		const groups = 2
+		rng := rand.New(rand.NewPCG(8, uint64(pixels)))
+		x := make([]float32, groups*pixels)
+		for i := range x {
+			x[i] = float32(rng.IntN(2))
+		}
+		exec, err := graph.NewExec(testBackend(), cumulativeSum)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs, err := exec.Call(tensors.FromFlatDataAndDimensions(x, groups, pixels))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := tensors.MustCopyFlatData[float32](outputs[0])
+		for row := range groups {
+			var sum float32
+			for i := range pixels {
+				sum += x[row*pixels+i]
+				if got[row*pixels+i] != sum {
+					t.Fatalf("length %d row %d [%d]: got %g, want %g", pixels, row, i, got[row*pixels+i], sum)
+				}
+			}
 		}
 	}
 }

@@ -12,8 +12,13 @@ import (
 // benchmarkLoss times forward+backward of fn on float32 logits [8, 128, 128, 2] (the second input is the labels,
 // or a teacher's logits when withTeacher).
 func benchmarkLoss(b *testing.B, fn lossFn, withTeacher bool) {
+	benchmarkLossAt(b, 128, fn, withTeacher)
+}
+
+// benchmarkLossAt is benchmarkLoss on float32 logits [8, size, size, 2].
+func benchmarkLossAt(b *testing.B, size int, fn lossFn, withTeacher bool) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	const batch, size, classes = 8, 128, 2
+	const batch, classes = 8, 2
 	logits := make([]float32, batch*size*size*classes)
 	teacher := make([]float32, len(logits))
 	for i := range logits {
@@ -50,6 +55,13 @@ func BenchmarkDiceLoss(b *testing.B) {
 
 func BenchmarkLovaszSoftmaxLoss(b *testing.B) {
 	benchmarkLoss(b, func(_ *model.Scope, in []*graph.Node) *graph.Node { return LovaszSoftmaxLoss(in[1], in[0]) }, false)
+}
+
+// BenchmarkLovaszSoftmaxLoss48 is the student's training shape, [8, 48, 48, 2]: 18432 pixels, not a power of two.
+func BenchmarkLovaszSoftmaxLoss48(b *testing.B) {
+	benchmarkLossAt(b, 48, func(_ *model.Scope, in []*graph.Node) *graph.Node {
+		return LovaszSoftmaxLoss(in[1], in[0])
+	}, false)
 }
 
 func BenchmarkLovaszHingeLoss(b *testing.B) {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	gokdbackend "github.com/gokd/gokd/kernelext/backend"
+
 	"github.com/gomlx/compute"
 	_ "github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/gomlx/core/graph"
@@ -15,9 +17,10 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-// testBackend is the Go backend shared by the tests.
+// testBackend is the backend shared by the tests: $GOMLX_BACKEND (GoKD's selection, so xla:cuda finds an installed
+// plugin), the Go backend by default.
 var testBackend = sync.OnceValue(func() compute.Backend {
-	backend, err := compute.New()
+	backend, err := gokdbackend.FromEnv()
 	if err != nil {
 		panic(err)
 	}

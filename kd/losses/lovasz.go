@@ -15,17 +15,27 @@ import (
 // result is the mean over the present classes (0 if none). The gradient flows through the errors only: the sort
 // order and the weights are constants, as in the reference implementation.
 //
+// With two classes the errors of both classes are the same (|fg_0 − p_0| = |fg_1 − p_1|, up to rounding), so one
+// sort serves both: class 1 takes class 0's order, with the complementary ground truth.
+//
 // logits are [B, H, W, C]; labels are [B, H, W] or [B, H, W, 1] integer class ids. It returns a scalar.
 func LovaszSoftmaxLoss(labels, logits *Node) *Node {
 	checkLogits("LovaszSoftmaxLoss", logits)
 	labels = spatialLabels("LovaszSoftmaxLoss", labels, logits)
 	numClasses := logits.Shape().Dim(-1)
 	numPixels := logits.Shape().Size() / numClasses
-	probs := Transpose(Reshape(Softmax(logits, -1), numPixels, numClasses), 0, 1) // [C, P]
-	foreground := Transpose(OneHot(Reshape(labels, numPixels), numClasses, logits.DType()), 0, 1)
+	probs := Reshape(Softmax(logits, -1), numPixels, numClasses)
+	foreground := OneHot(Reshape(labels, numPixels), numClasses, logits.DType()) // [P, C]
 	errors := Abs(Sub(foreground, probs))
-	perClass := lovaszExtension(errors, foreground) // [C]
-	present := ConvertDType(GreaterThan(ReduceSum(foreground, 1), ZerosLike(perClass)), perClass.DType())
+	var weights *Node // [P, C]
+	if numClasses == 2 {
+		classZero := func(x *Node) *Node { return SliceAxis(x, 1, AxisElem(0)) }
+		weights = lovaszWeights(classZero(errors), classZero(foreground), true)
+	} else {
+		weights = lovaszWeights(errors, foreground, false)
+	}
+	perClass := ReduceSum(Mul(errors, weights), 0) // [C]
+	present := ConvertDType(GreaterThan(ReduceSum(foreground, 0), ZerosLike(perClass)), perClass.DType())
 	return safeDivide(ReduceAllSum(Mul(perClass, present)), ReduceAllSum(present))
 }
 
@@ -91,94 +101,90 @@ func relu(x *Node) *Node {
 // lovaszExtension computes, for each row g of errors [G, N] with ground truth foreground [G, N] (0 or 1), the
 // Lovász extension of the Jaccard loss: Σ_i sorted_errors[i] · lovaszGradient(sorted_foreground)[i], with the rows
 // sorted by descending error. errors must be ≥ 0 (they are |fg − p| or ReLU'd hinges). It returns [G].
-//
-// The permutation comes from sorting constant copies, and the sorted errors are gathered from the original ones,
-// so the gradient w.r.t. errors is the weight at each pixel's rank (Gather has a gradient; the sort needs none).
 func lovaszExtension(errors, foreground *Node) *Node {
-	numGroups, numPixels := errors.Shape().Dim(0), errors.Shape().Dim(1)
-	order := descendingOrder(StopGradient(errors))
-	rowStart := MulScalar(Iota(errors.Graph(), shapes.Make(dtypes.Int32, numGroups, numPixels), 0), numPixels)
-	flatOrder := InsertAxes(Add(order, rowStart), -1) // [G, N, 1] indices into the flattened rows.
-	sortedErrors := Gather(Reshape(errors, numGroups*numPixels), flatOrder)
-	sortedForeground := Gather(Reshape(StopGradient(foreground), numGroups*numPixels), flatOrder)
-	weights := StopGradient(lovaszGradient(sortedForeground))
-	return ReduceSum(Mul(sortedErrors, weights), 1)
+	weights := lovaszWeights(Transpose(errors, 0, 1), Transpose(foreground, 0, 1), false)
+	return ReduceSum(Mul(errors, Transpose(weights, 0, 1)), 1)
 }
 
-// descendingOrder returns, for each row of keys [G, N] (all ≥ 0), the positions [G, N] (int32) of its elements
-// in descending order of key (ties in any order).
+// lovaszWeights returns, for each column g of errors [N, G] (≥ 0) with ground truth foreground [N, G] (0 or 1),
+// the weight of each element in the column's Lovász extension, so that the extension is Σ_n errors[n, g] ·
+// weights[n, g]: the Lovász gradient at the element's rank in the column sorted by descending error. The weights
+// are constants (no gradient), so the gradient w.r.t. errors is the weight, as in the reference implementation,
+// whose sort permutation and lovasz_grad carry no gradient.
 //
-// It is a bitonic sorting network of element-wise operations, O(N·log²N) work in log₂N·(log₂N+1)/2 vectorised
-// stages, instead of graph.SortFunc: the Go backend runs SortFunc's comparator closure once per comparison, which
-// took 45 s for the 2·131072 pixels of an [8, 128, 128, 2] batch. The network compiles unchanged on XLA.
-func descendingOrder(keys *Node) *Node {
-	g := keys.Graph()
-	numGroups, numPixels := keys.Shape().Dim(0), keys.Shape().Dim(1)
-	size := 1
-	for size < numPixels {
-		size *= 2
+// With withComplement, for two classes whose errors are the same, errors and foreground are the first class's
+// [N, 1], and it returns [N, 2]: the second column is the second class's, whose ground truth is the complement,
+// weighted in the same order, at the cost of one sort.
+//
+// The sorted order stays in the sort's output: the weights are scattered back to the elements' positions, rather
+// than the errors gathered into sorted order, so the forward pass has one Scatter and the backward pass nothing.
+func lovaszWeights(errors, foreground *Node, withComplement bool) *Node {
+	numPixels := errors.Shape().Dim(0)
+	if withComplement && errors.Shape().Dim(1) != 1 {
+		Panicf("losses.lovaszWeights: withComplement needs one column, got errors %s", errors.Shape())
 	}
-	positions := Iota(g, shapes.Make(dtypes.Int32, numGroups, size), 1)
-	if size > numPixels { // Pad with keys below any real one, so the padding sorts last.
-		padding := AddScalar(Zeros(g, shapes.Make(keys.DType(), numGroups, size-numPixels)), -1)
-		keys = Concatenate([]*Node{keys, padding}, 1)
+	sortedForeground, positions := sortByError(StopGradient(errors), StopGradient(foreground)) // [G, N]
+	if withComplement {
+		sortedForeground = Concatenate([]*Node{sortedForeground, OneMinus(sortedForeground)}, 0)
+		positions = Concatenate([]*Node{positions, positions}, 0)
 	}
-	for blockSize := 2; blockSize <= size; blockSize *= 2 {
-		for stride := blockSize / 2; stride >= 1; stride /= 2 {
-			keys, positions = bitonicStage(keys, positions, blockSize, stride)
-		}
-	}
-	return SliceAxis(positions, 1, AxisRange(0, numPixels))
-}
-
-// bitonicStage compare-exchanges every element i (with bit `stride` clear) with its partner i+stride: blocks of
-// blockSize elements whose index has bit blockSize clear are put in descending order, the others in ascending.
-func bitonicStage(keys, positions *Node, blockSize, stride int) (*Node, *Node) {
-	numGroups, size := keys.Shape().Dim(0), keys.Shape().Dim(1)
-	pairs := size / (2 * stride)
-	split := func(x *Node) (first, second *Node) {
-		x = Reshape(x, numGroups, pairs, 2, stride)
-		return SliceAxis(x, 2, AxisElem(0)), SliceAxis(x, 2, AxisElem(1))
-	}
-	merge := func(first, second *Node) *Node {
-		return Reshape(Concatenate([]*Node{first, second}, 2), numGroups, size)
-	}
-	firstKey, secondKey := split(keys)
-	firstPosition, secondPosition := split(positions)
-	// Pair a starts at index a·2·stride; its block is ascending when that index has bit blockSize set.
-	pairStart := MulScalar(Iota(keys.Graph(), shapes.Make(dtypes.Int32, 1, pairs, 1, 1), 1), 2*stride)
-	ascending := NotEqual(BitwiseAnd(pairStart, Scalar(keys.Graph(), dtypes.Int32, blockSize)),
-		ScalarZero(keys.Graph(), dtypes.Int32))
-	ascending = BroadcastToDims(ascending, firstKey.Shape().Dimensions...)
-	swap := Where(ascending, GreaterThan(firstKey, secondKey), LessThan(firstKey, secondKey))
-	keys = merge(Where(swap, secondKey, firstKey), Where(swap, firstKey, secondKey))
-	positions = merge(Where(swap, secondPosition, firstPosition), Where(swap, firstPosition, secondPosition))
-	return keys, positions
+	numColumns := sortedForeground.Shape().Dim(0)
+	// Element (n, g) of the [N, G'] result is at flat index n·G' + g.
+	indices := Add(MulScalar(positions, numColumns), Iota(errors.Graph(), positions.Shape(), 0))
+	weights := StopGradient(lovaszGradient(sortedForeground))
+	size := weights.Shape().Size()
+	weights = Scatter(Reshape(indices, size, 1), Reshape(weights, size), shapes.Make(weights.DType(), size), false, true)
+	return Reshape(weights, numPixels, numColumns)
 }
 
 // lovaszGradient is Berman's lovasz_grad on each row of sortedForeground [G, N]: the gradient of the Lovász
 // extension of the Jaccard loss, jaccard[i] − jaccard[i−1], with jaccard[i] the Jaccard loss of predicting the first
-// i+1 pixels of the row as foreground. The union is never 0 (it counts at least one pixel), so there is no NaN.
+// i+1 pixels of the row as foreground.
+//
+// With F_i the foreground count of the first i+1 pixels and T the row's total, the intersection is T − F_i and the
+// union T + (i+1) − F_i, so jaccard[i] = 1 − (T − F_i)/(T + i + 1 − F_i) = (i + 1)/(T + i + 1 − F_i): one prefix
+// sum, and the union is never 0 (it counts at least one pixel), so there is no NaN.
 func lovaszGradient(sortedForeground *Node) *Node {
-	truthCount := ReduceAndKeep(sortedForeground, ReduceSum, 1)
-	intersection := Sub(truthCount, cumulativeSum(sortedForeground))
-	union := Add(truthCount, cumulativeSum(OneMinus(sortedForeground)))
-	jaccard := OneMinus(Div(intersection, union))
-	if jaccard.Shape().Dim(1) == 1 {
+	numGroups, numPixels := sortedForeground.Shape().Dim(0), sortedForeground.Shape().Dim(1)
+	foregroundCount := cumulativeSum(sortedForeground)
+	truthCount := SliceAxis(foregroundCount, 1, AxisElem(numPixels-1))
+	rank := AddScalar(Iota(sortedForeground.Graph(), sortedForeground.Shape(), 1), 1) // i + 1
+	union := Add(Sub(rank, foregroundCount), BroadcastToDims(truthCount, numGroups, numPixels))
+	jaccard := Div(rank, union)
+	if numPixels == 1 {
 		return jaccard
 	}
 	return ConsecutiveDifference(jaccard, 1, true)
 }
 
-// cumulativeSum is the inclusive prefix sum of x [G, N] along axis 1, by log₂(N) shifted additions
-// (Hillis–Steele). graph.CumSum is a window reduction of size N, O(N²) on the Go backend, too slow for the
-// ~10⁵ pixels of a batch.
+// cumulativeSumBlock is the block length of cumulativeSum's within-block prefix sums.
+const cumulativeSumBlock = 128
+
+// cumulativeSum is the inclusive prefix sum of x [G, N] along axis 1, for values whose partial sums are exact in
+// x's dtype (counts). It splits the rows into blocks of cumulativeSumBlock, takes each block's prefix sums as one
+// matrix product with an upper-triangular matrix of ones (the Go backend's matmul is vectorised), and adds to each
+// block the prefix sum of the preceding blocks' totals, computed recursively. graph.CumSum is a window reduction
+// of size N, O(N²) on the Go backend.
 func cumulativeSum(x *Node) *Node {
-	numPixels := x.Shape().Dim(1)
-	for shift := 1; shift < numPixels; shift *= 2 {
-		padding := Zeros(x.Graph(), shapes.Make(x.DType(), x.Shape().Dim(0), shift))
-		shifted := Concatenate([]*Node{padding, SliceAxis(x, 1, AxisRange(0, numPixels-shift))}, 1)
-		x = Add(x, shifted)
+	g := x.Graph()
+	numGroups, numPixels := x.Shape().Dim(0), x.Shape().Dim(1)
+	block := min(numPixels, cumulativeSumBlock)
+	numBlocks := (numPixels + block - 1) / block
+	if padding := numBlocks*block - numPixels; padding > 0 {
+		x = Concatenate([]*Node{x, Zeros(g, shapes.Make(x.DType(), numGroups, padding))}, 1)
 	}
-	return x
+	upper := GreaterOrEqual(Iota(g, shapes.Make(dtypes.Int32, block, block), 1),
+		Iota(g, shapes.Make(dtypes.Int32, block, block), 0))
+	sums := Dot(Reshape(x, numGroups*numBlocks, block), ConvertDType(upper, x.DType())).Product()
+	sums = Reshape(sums, numGroups, numBlocks, block)
+	if numBlocks > 1 {
+		totals := Reshape(SliceAxis(sums, 2, AxisElem(block-1)), numGroups, numBlocks)
+		preceding := Sub(cumulativeSum(totals), totals) // Exclusive prefix sum of the block totals.
+		sums = Add(sums, BroadcastToDims(InsertAxes(preceding, -1), numGroups, numBlocks, block))
+	}
+	sums = Reshape(sums, numGroups, numBlocks*block)
+	if numBlocks*block > numPixels {
+		sums = SliceAxis(sums, 1, AxisRange(0, numPixels))
+	}
+	return sums
 }
