@@ -43,8 +43,9 @@ type Runner struct {
 	// Log, when set, receives one line per model: trained (with its wall time) or reloaded from the cache.
 	Log io.Writer
 
-	data   *Data
-	models map[string]*Trained
+	data    *Data
+	models  map[string]*Trained
+	targets map[string][][]float32 // Offline teacher targets, by teachers' keys and subset: shared by the seeds.
 }
 
 // Trained is a trained model of the experiment.
@@ -65,7 +66,8 @@ func New(backend compute.Backend, config Config, cacheDir string) (*Runner, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{Backend: backend, Config: config, Cache: cache, models: map[string]*Trained{}}, nil
+	return &Runner{Backend: backend, Config: config, Cache: cache, models: map[string]*Trained{},
+		targets: map[string][][]float32{}}, nil
 }
 
 // Data loads (once) and returns the experiment's data.
@@ -176,11 +178,19 @@ type trainSpec struct {
 	offline bool
 }
 
-// teacherTargets computes each sample's teachers' logits, concatenated teacher after teacher on the channel axis.
-func (r *Runner) teacherTargets(teachers []*train.Model, samples []datasets.Sample) ([][]float32, error) {
+// teacherTargets returns each sample of subset's teachers' logits, concatenated teacher after teacher on the
+// channel axis. They are computed once per Runner for each teachers and subset (every seed's student reuses them).
+func (r *Runner) teacherTargets(subset string, teachers []*Trained, samples []datasets.Sample) ([][]float32, error) {
+	memo := subset
+	for _, t := range teachers {
+		memo += "/" + t.Key
+	}
+	if targets, found := r.targets[memo]; found {
+		return targets, nil
+	}
 	targets := make([][]float32, len(samples))
 	for _, t := range teachers {
-		predictor, err := t.NewPredictor(r.Backend)
+		predictor, err := t.Model.NewPredictor(r.Backend)
 		if err != nil {
 			return nil, err
 		}
@@ -189,9 +199,10 @@ func (r *Runner) teacherTargets(teachers []*train.Model, samples []datasets.Samp
 			return nil, err
 		}
 		for i := range targets {
-			targets[i] = appendInterleaved(targets[i], logits[i], t.Net.NumClasses())
+			targets[i] = appendInterleaved(targets[i], logits[i], t.Model.Net.NumClasses())
 		}
 	}
+	r.targets[memo] = targets
 	return targets, nil
 }
 
@@ -210,7 +221,7 @@ func appendInterleaved(target, logits []float32, classes int) []float32 {
 
 // trainingVersion changes when a change of GoKD's code changes what a configuration trains: models cached by an
 // older version are then retrained rather than reloaded.
-const trainingVersion = 2
+const trainingVersion = 3
 
 // modelKey is everything that determines a trained model: its cache key.
 type modelKey struct {
@@ -258,7 +269,7 @@ func (r *Runner) train(s trainSpec) (*Trained, error) {
 		data := batch.New(s.name, s.samples).BatchSize(c.Train.BatchSize).Seed(uint64(s.seed)).
 			Augment(batch.DefaultAugmentation).Infinite(true)
 		if s.offline {
-			targets, err := r.teacherTargets(teachers, s.samples)
+			targets, err := r.teacherTargets(s.subset, s.teachers, s.samples)
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 
+	gokdbackend "github.com/gokd/gokd/kernelext/backend"
+
 	"github.com/gomlx/compute"
 	_ "github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
@@ -12,10 +14,10 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-// testBackend returns the default (Go) backend.
+// testBackend returns the backend named by $GOMLX_BACKEND (GoKD's selection), the Go backend by default.
 func testBackend(t testing.TB) compute.Backend {
 	t.Helper()
-	backend, err := compute.New()
+	backend, err := gokdbackend.FromEnv()
 	if err != nil {
 		t.Fatalf("creating backend: %v", err)
 	}
@@ -27,21 +29,35 @@ type convCase struct {
 	name                            string
 	batch, height, width, inC, outC int
 	kernelSize                      int
-	depthwise                       bool
+	depthwise, separable            bool
 }
 
 func (cc convCase) build(scope *model.Scope, x *Node, impl ConvImpl) *Node {
 	var conv *ConvBuilder
-	if cc.depthwise {
+	switch {
+	case cc.depthwise:
 		conv = DepthwiseConv2D(scope, x).UseBias(true)
-	} else {
+	case cc.separable:
+		conv = SeparableConv2D(scope, x, cc.outC)
+	default:
 		conv = Conv2D(scope, x, cc.outC).KernelSize(cc.kernelSize)
 	}
 	return conv.Impl(impl).Done()
 }
 
+// parameters returns the convolution's trainable variables' values: kernel(s), then bias.
+func (cc convCase) parameters(scope *model.Scope, g *Graph) []*Node {
+	value := func(scope *model.Scope, name string) *Node { return scope.GetVariable(name).NodeValue(g) }
+	if cc.separable {
+		pointwise := scope.Shared(PointwiseScope) // Already entered by the convolution.
+		return []*Node{value(scope.Shared(DepthwiseScope), WeightsVar), value(pointwise, WeightsVar),
+			value(pointwise, BiasesVar)}
+	}
+	return []*Node{value(scope, WeightsVar), value(scope, BiasesVar)}
+}
+
 // convOutputsAndGradients runs the convolution with impl in a fresh store sharing the given variables, returning
-// the output, the gradient of a non-uniformly weighted sum of the output with respect to the input, the kernel
+// the output, the gradient of a non-uniformly weighted sum of the output with respect to the input, the kernel(s)
 // and the bias.
 func convOutputsAndGradients(t *testing.T, backend compute.Backend, store *model.Store, cc convCase, impl ConvImpl,
 	input *tensors.Tensor) [][]float32 {
@@ -52,9 +68,7 @@ func convOutputsAndGradients(t *testing.T, backend compute.Backend, store *model
 		// Weight each output element differently so every gradient entry is exercised.
 		weights := Sin(IotaFull(x.Graph(), y.Shape()))
 		loss := ReduceAllSum(Mul(y, weights))
-		kernel := convScope.GetVariable(WeightsVar).NodeValue(x.Graph())
-		bias := convScope.GetVariable(BiasesVar).NodeValue(x.Graph())
-		grads := Gradient(loss, x, kernel, bias)
+		grads := Gradient(loss, append([]*Node{x}, cc.parameters(convScope, x.Graph())...)...)
 		return append([]*Node{y}, grads...)
 	})
 	if err != nil {
@@ -79,6 +93,8 @@ func TestShiftedConvMatchesNative(t *testing.T) {
 		{name: "3x3-one-row", batch: 1, height: 1, width: 6, inC: 1, outC: 3, kernelSize: 3},
 		{name: "1x1", batch: 2, height: 4, width: 3, inC: 5, outC: 2, kernelSize: 1},
 		{name: "depthwise", batch: 2, height: 6, width: 4, inC: 3, outC: 3, kernelSize: 3, depthwise: true},
+		{name: "separable", batch: 2, height: 5, width: 6, inC: 3, outC: 5, kernelSize: 3, separable: true},
+		{name: "3x3-batch1-wide", batch: 1, height: 4, width: 9, inC: 2, outC: 3, kernelSize: 3},
 	}
 	for _, cc := range cases {
 		t.Run(cc.name, func(t *testing.T) {
@@ -86,8 +102,11 @@ func TestShiftedConvMatchesNative(t *testing.T) {
 			store := model.NewStore()
 			native := convOutputsAndGradients(t, backend, store, cc, ConvNative, input)
 			shifted := convOutputsAndGradients(t, backend, store, cc, ConvShifted, input)
-			for i, what := range []string{"output", "input gradient", "kernel gradient", "bias gradient"} {
-				assertClose(t, fmt.Sprintf("%s %s", cc.name, what), native[i], shifted[i], 1e-4)
+			if len(native) != len(shifted) {
+				t.Fatalf("%d outputs with native, %d with shifted", len(native), len(shifted))
+			}
+			for i := range native {
+				assertClose(t, fmt.Sprintf("%s output %d (value, then gradients)", cc.name, i), native[i], shifted[i], 1e-4)
 			}
 		})
 	}

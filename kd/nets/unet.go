@@ -251,8 +251,7 @@ func (c *Config) block(scope *model.Scope, x *Node, width int) *Node {
 func (c *Config) conv(scope *model.Scope, x *Node, width int) *Node {
 	useBias := c.norm == NormNone
 	if c.convKind == ConvSeparable {
-		x = DepthwiseConv2D(scope.In("depthwise"), x).Impl(c.impl).Done()
-		return Conv2D(scope.In("pointwise"), x, width).KernelSize(1).UseBias(useBias).Impl(c.impl).Done()
+		return SeparableConv2D(scope, x, width).UseBias(useBias).Impl(c.impl).Done()
 	}
 	return Conv2D(scope, x, width).UseBias(useBias).Impl(c.impl).Done()
 }
