@@ -19,7 +19,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # Until the flagship exists, the demo runs the first notebook.
 DEMO_NOTEBOOK := $(if $(wildcard $(FLAGSHIP)),$(FLAGSHIP),$(firstword $(NOTEBOOKS)))
 
-.PHONY: setup setup-test setup-bench demo test verify bench vet notebooks
+.PHONY: setup setup-test setup-bench demo test verify bench vet notebooks devicecheck-build
 
 setup: ## Jupyter, goimports, gopls and the GoNB kernel: installs only what is missing.
 	@bash kernelext/scripts/setup.sh
@@ -47,3 +47,17 @@ notebooks: setup ## Re-execute every notebook in place, refreshing the outputs t
 
 bench: setup-bench ## Train step and inference of the default teacher and student: GoKD (Go backend) vs PyTorch.
 	go run ./kd/nets/bench
+
+DEVICECHECK_DIR := .devicecheck
+
+devicecheck-build: ## Build the GPU device check into .devicecheck/: copy the tree there, run `bash kernelext/devicecheck/run.sh`.
+	rm -rf $(DEVICECHECK_DIR) && mkdir -p $(DEVICECHECK_DIR)
+	@# go-xla loads PJRT plugins with dlopen through cgo: the binaries link glibc dynamically (a static glibc
+	@# binary cannot safely dlopen the plugin), so the target machine needs a glibc at least as new as below.
+	CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/devicecheck ./kernelext/devicecheck
+	CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/bench ./kd/nets/bench
+	CGO_ENABLED=1 go test -c -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/losses.test ./kd/losses
+	CGO_ENABLED=1 go test -c -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/nets.test ./kd/nets
+	$(DEVICECHECK_DIR)/devicecheck -dry-run -phase devices
+	@echo "newest glibc symbol version needed: $$(objdump -T $(DEVICECHECK_DIR)/* 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)"
+	@du -sh $(DEVICECHECK_DIR)

@@ -57,6 +57,18 @@ type Job struct {
 	// from its step. The batch stream restarts from its beginning on resume.
 	CheckpointDir   string
 	CheckpointEvery int
+
+	// Devices > 1 trains data-parallel on the backend's first Devices devices (AllDevices: on all of them): one
+	// replica of the network per device, each batch split evenly along its first axis (its size must be a
+	// multiple of Devices), the variables replicated and the gradients all-reduced, so that a step computes the
+	// loss and update of one device on the whole batch. It uses GoMLX's distributed.AutoSharding, which XLA's
+	// Shardy partitioner implements: it needs an XLA backend with that many devices (several GPUs, or TPU
+	// chips); GoMLX's Go backend has one device, and more is an error wrapping ErrTooFewDevices. 0 or 1 (the
+	// default): one device, plain training.
+	Devices int
+
+	// forceSharding takes the data-parallel path even on one device (tests).
+	forceSharding bool
 }
 
 // DefaultLearningRate is Adam's learning rate when Job.LearningRate is 0: our choice, fast and stable for these
@@ -99,6 +111,16 @@ var allTerms = []string{losses.TermDice, losses.TermLovasz, losses.TermCrossEntr
 func Run(backend compute.Backend, job Job) (trained *Model, history *History, err error) {
 	if err := job.validate(); err != nil {
 		return nil, nil, err
+	}
+	devices, err := job.numDevices(backend)
+	if err != nil {
+		return nil, nil, err
+	}
+	var data gomlxtrain.Dataset = labelsAsInput{job.Data, 1 + min(job.TargetTeachers, 1)}
+	if devices > 1 || job.forceSharding {
+		if data, err = newDataParallel(backend, data, devices); err != nil {
+			return nil, nil, fmt.Errorf("training %q: %w", job.Name, err)
+		}
 	}
 	start := time.Now()
 	defer func() { // GoMLX reports graph-building errors as panics.
@@ -197,7 +219,7 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 			return nil
 		})
 	}
-	if _, err := loop.RunToGlobalStep(labelsAsInput{job.Data, 1 + min(job.TargetTeachers, 1)}, job.Steps); err != nil {
+	if _, err := loop.RunToGlobalStep(data, job.Steps); err != nil {
 		return nil, nil, fmt.Errorf("training %q: %w", job.Name, err)
 	}
 	if job.CheckpointDir != "" {

@@ -43,32 +43,12 @@ func Config() string {
 
 // New creates the backend named by config (see EnvBackend for the format; "" means Default).
 //
-// For XLA it first checks that the PJRT plugin is installed (see FindPlugin) and returns a *PluginMissingError
+// For XLA it first checks that the PJRT plugin is installed (see Resolve) and returns a *PluginMissingError
 // otherwise. Errors from the backend constructors, panics included, come back as errors.
 func New(config string) (b compute.Backend, err error) {
-	config = strings.TrimSpace(config)
-	if config == "" {
-		config = Default
-	}
-	name, options, _ := strings.Cut(config, ":")
-	if !isRegistered(name) {
-		return nil, fmt.Errorf("backend %q (from %q) is not known: choose one of %q, e.g. %s=go or %s=xla:cuda",
-			name, config, compute.List(), EnvBackend, EnvBackend)
-	}
-	if isXLA(name) {
-		plugin, _, _ := strings.Cut(options, ",")
-		if plugin == "" {
-			plugin = "cpu"
-		}
-		path, searched := FindPlugin(plugin)
-		if path == "" {
-			return nil, &PluginMissingError{Plugin: plugin, Config: config, Searched: searched}
-		}
-		if !isStandardPluginPath(path, plugin) {
-			// go-xla only recognises plugins by file name in its search path; an absolute path always works.
-			rest := strings.TrimPrefix(options, plugin)
-			config = name + ":" + path + rest
-		}
+	config, err = Resolve(config)
+	if err != nil {
+		return nil, err
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -80,6 +60,41 @@ func New(config string) (b compute.Backend, err error) {
 		return nil, fmt.Errorf("creating backend %q: %w", config, err)
 	}
 	return b, nil
+}
+
+// Resolve returns the configuration New passes to GoMLX for config: "" becomes Default, and an XLA plugin that
+// go-xla would not find by its name (jax's xla_cuda_plugin.so, see FindPlugin) is named by its absolute path,
+// e.g. "xla:cuda" → "xla:/usr/…/jax_plugins/xla_cuda13/xla_cuda_plugin.so". Set as $GOMLX_BACKEND, the result
+// lets any GoMLX program (a test binary, say) that links go-xla use the plugin without GoKD's search.
+//
+// It returns a *PluginMissingError when the XLA plugin is not installed, and an error for an unknown backend.
+func Resolve(config string) (string, error) {
+	config = strings.TrimSpace(config)
+	if config == "" {
+		config = Default
+	}
+	name, options, _ := strings.Cut(config, ":")
+	if !isRegistered(name) {
+		return "", fmt.Errorf("backend %q (from %q) is not known: choose one of %q, e.g. %s=go or %s=xla:cuda",
+			name, config, compute.List(), EnvBackend, EnvBackend)
+	}
+	if !isXLA(name) {
+		return config, nil
+	}
+	plugin, _, _ := strings.Cut(options, ",")
+	if plugin == "" {
+		plugin = "cpu"
+	}
+	path, searched := FindPlugin(plugin)
+	if path == "" {
+		return "", &PluginMissingError{Plugin: plugin, Config: config, Searched: searched}
+	}
+	if !isStandardPluginPath(path, plugin) {
+		// go-xla only recognises plugins by file name in its search path; an absolute path always works.
+		rest := strings.TrimPrefix(options, plugin)
+		config = name + ":" + path + rest
+	}
+	return config, nil
 }
 
 // FromEnv creates the backend selected by $GOMLX_BACKEND (Default when unset).

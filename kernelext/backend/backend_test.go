@@ -70,3 +70,19 @@ func TestFindPluginInConfiguredFolder(t *testing.T) {
 		t.Error("jax's file name must be passed to go-xla as an absolute path")
 	}
 }
+
+func TestResolveNamesJaxPluginByPath(t *testing.T) {
+	dir := t.TempDir()
+	plugin := filepath.Join(dir, "xla_cuda_plugin.so")
+	if err := os.WriteFile(plugin, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PJRT_PLUGIN_LIBRARY_PATH", dir)
+	got, err := Resolve(" xla:cuda,preallocate=false ")
+	if want := "xla:" + plugin + ",preallocate=false"; err != nil || got != want {
+		t.Fatalf("Resolve(xla:cuda,...) = %q, %v; want %q", got, err, want)
+	}
+	if got, err := Resolve(""); err != nil || got != Default {
+		t.Fatalf("Resolve(\"\") = %q, %v; want %q", got, err, Default)
+	}
+}

@@ -3,8 +3,12 @@
 //
 // For the teacher and the student it times a training step (forward, backward, Adam; softmax cross-entropy) and
 // inference at batch 1 and 8, alternating GoKD and PyTorch round by round so that both see the same machine load.
-// PyTorch runs in a child process (the embedded reference.py, with Debian's /usr/bin/python3 and python3-torch);
-// without it only GoKD's numbers are printed. Output: a table (median ms, achieved GFLOP/s, peak memory) and one
+// PyTorch runs in a child process (the embedded reference.py, with -python: $GOKD_PYTHON, else Debian's
+// /usr/bin/python3 with python3-torch); without it only GoKD's numbers are printed.
+//
+// GoKD runs on -backend ($GOMLX_BACKEND, else the Go backend), PyTorch on -device: on a GPU machine,
+// `bench -backend xla:cuda -device cuda` compares both on the GPU (peak memory is then PyTorch's CUDA allocation
+// against GoKD's host memory, so no memory ratio is printed). Output: a table (median ms, achieved GFLOP/s, peak memory) and one
 // line per comparison, "ratio <what> <net> gokd/pytorch: <number>", below 1 when GoKD is faster or smaller.
 package main
 
@@ -16,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/gokd/gokd/kd/nets"
+	"github.com/gokd/gokd/kernelext/backend"
 )
 
 func main() {
@@ -23,21 +28,35 @@ func main() {
 	trainBatch := flag.Int("train-batch", 8, "batch size of the training step")
 	inferBatches := flag.String("infer-batches", "1,8", "comma-separated batch sizes for inference")
 	rounds := flag.Int("rounds", 3, "alternating GoKD/PyTorch rounds per workload (the median is reported)")
-	python := flag.String("python", "/usr/bin/python3", "interpreter with PyTorch for the reference; empty to skip")
+	defaultPython := "/usr/bin/python3"
+	if env := os.Getenv("GOKD_PYTHON"); env != "" {
+		defaultPython = env
+	}
+	python := flag.String("python", defaultPython, "interpreter with PyTorch for the reference ($GOKD_PYTHON); empty to skip")
+	backendConfig := flag.String("backend", backend.Config(), "GoKD's backend, as $GOMLX_BACKEND (go, xla:cuda, ...)")
+	device := flag.String("device", "cpu", "PyTorch's device: cpu or cuda")
 	threads := flag.Int("threads", 2, "PyTorch intra-op threads (match the cores GoMLX uses)")
 	only := flag.String("nets", "teacher,student", "comma-separated networks to benchmark: teacher, student")
 	flag.Parse()
 
-	if err := run(*size, *trainBatch, *inferBatches, *rounds, *python, *threads, *only); err != nil {
+	if err := run(*size, *trainBatch, *inferBatches, *rounds, *python, *threads, *only, *backendConfig, *device); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 		os.Exit(1)
 	}
 }
 
 // run builds the workloads from the flags and benchmarks them.
-func run(size, trainBatch int, inferBatches string, rounds int, python string, threads int, only string) error {
+func run(size, trainBatch int, inferBatches string, rounds int, python string, threads int, only, backendConfig,
+	device string) error {
 	if rounds < 1 {
 		return fmt.Errorf("-rounds %d, want ≥ 1", rounds)
+	}
+	if device != "cpu" && device != "cuda" {
+		return fmt.Errorf("-device %q, want cpu or cuda", device)
+	}
+	resolved, err := backend.Resolve(backendConfig)
+	if err != nil {
+		return err
 	}
 	configs := map[string]func() *nets.Config{"teacher": nets.Teacher, "student": nets.Student}
 	var workloads []workload
@@ -63,11 +82,11 @@ func run(size, trainBatch int, inferBatches string, rounds int, python string, t
 	// One PyTorch process per workload, so that its peak memory is not hidden by what an earlier one freed.
 	newReference := func() (*torchReference, error) { return nil, nil }
 	if python != "" {
-		if probe, err := startTorchReference(python, threads); err != nil {
+		if probe, err := startTorchReference(python, threads, device); err != nil {
 			fmt.Printf("PyTorch reference unavailable (%v): GoKD numbers only. `make setup-bench` installs it.\n", err)
 		} else {
 			probe.Close()
-			newReference = func() (*torchReference, error) { return startTorchReference(python, threads) }
+			newReference = func() (*torchReference, error) { return startTorchReference(python, threads, device) }
 		}
 	}
 
@@ -78,7 +97,7 @@ func run(size, trainBatch int, inferBatches string, rounds int, python string, t
 		if err != nil {
 			return err
 		}
-		c, err := compare(w, reference, rounds)
+		c, err := compare(w, resolved, reference, rounds)
 		if reference != nil {
 			reference.Close()
 		}
@@ -87,6 +106,7 @@ func run(size, trainBatch int, inferBatches string, rounds int, python string, t
 		}
 		results = append(results, c)
 	}
-	printReport(os.Stdout, results)
+	fmt.Printf("GoKD on %s, PyTorch on %s\n", resolved, device)
+	printReport(os.Stdout, results, device == "cpu")
 	return nil
 }

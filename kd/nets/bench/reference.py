@@ -4,12 +4,13 @@
 Run by kd/nets/bench (never imported by GoKD): it reads one JSON request per line on stdin and answers one JSON
 line on stdout. Requests:
 
-  {"op": "setup", "arch": {...}, "task": "train"|"infer", "batch": 8, "size": 128, "threads": 2}
-      builds the network described by nets.Architecture (see kd/nets/arch.go), warms it up once, and answers
-      {"ok": true}.
+  {"op": "setup", "arch": {...}, "task": "train"|"infer", "batch": 8, "size": 128, "threads": 2, "device": "cpu"}
+      builds the network described by nets.Architecture (see kd/nets/arch.go) on device ("cpu", the default, or
+      "cuda"), warms it up once, and answers {"ok": true}.
   {"op": "run", "reps": 3}
       times reps calls of the task set up last and answers {"ms": [...], "peak_bytes": N}, where peak_bytes is the
-      process's resident-memory high-water mark since the set-up began, minus its resident memory just before.
+      process's resident-memory high-water mark since the set-up began, minus its resident memory just before
+      (on "cuda": the peak of PyTorch's CUDA allocations since the set-up began).
 
 Use Debian's interpreter (/usr/bin/python3), which has python3-torch.
 """
@@ -103,20 +104,25 @@ class Session:
     def __init__(self):
         self.step = None
         self.base_kib = 0
+        self.device = torch.device("cpu")
 
     def setup(self, request):
         self.step = None
         gc.collect()
         torch.set_num_threads(request.get("threads", 2))
+        self.device = torch.device(request.get("device", "cpu"))
+        if self.device.type == "cuda":
+            torch.cuda.empty_cache()
+            torch.cuda.reset_peak_memory_stats(self.device)
         self.base_kib = rss_kib("VmRSS")
         reset_peak()
         arch, batch, size = request["arch"], request["batch"], request["size"]
         torch.manual_seed(0)
-        net = UNet(arch)
-        images = torch.randn(batch, arch["InputChannels"], size, size)
+        net = UNet(arch).to(self.device)
+        images = torch.randn(batch, arch["InputChannels"], size, size).to(self.device)
         if request["task"] == "train":
             net.train()
-            labels = torch.randint(0, arch["Classes"], (batch, size, size))
+            labels = torch.randint(0, arch["Classes"], (batch, size, size)).to(self.device)
             optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
             loss_fn = nn.CrossEntropyLoss()
 
@@ -142,7 +148,10 @@ class Session:
             start = time.perf_counter()
             self.step()
             times.append(1000 * (time.perf_counter() - start))
-        peak = (rss_kib("VmHWM") - self.base_kib) * 1024
+        if self.device.type == "cuda":  # .item() in step() has synchronised the device.
+            peak = torch.cuda.max_memory_allocated(self.device)
+        else:
+            peak = (rss_kib("VmHWM") - self.base_kib) * 1024
         return {"ms": times, "peak_bytes": peak}
 
 

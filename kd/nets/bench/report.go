@@ -38,8 +38,9 @@ func resetPeakRSS() error {
 	return nil
 }
 
-// printReport writes the table and the ratio lines.
-func printReport(out io.Writer, results []comparison) {
+// printReport writes the table and the ratio lines; memoryRatios is false when the two peaks measure different
+// memories (PyTorch on a GPU).
+func printReport(out io.Writer, results []comparison, memoryRatios bool) {
 	table := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(table, "workload\tnet\tframework\tmedian ms\tGFLOP/s\tpeak MiB\t")
 	row := func(c comparison, framework string, m measurement) {
@@ -62,7 +63,7 @@ func printReport(out io.Writer, results []comparison) {
 		fmt.Fprintf(out, "ratio %s %s gokd/pytorch: %.2f\n", c.task(), c.net, c.gokd.median()/c.torch.median())
 	}
 	for _, c := range results {
-		if c.train && c.hasTorch {
+		if c.train && c.hasTorch && memoryRatios {
 			fmt.Fprintf(out, "ratio train-step-memory %s gokd/pytorch: %.2f\n", c.net,
 				float64(c.gokd.peakBytes)/float64(c.torch.peakBytes))
 		}

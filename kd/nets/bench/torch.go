@@ -20,10 +20,12 @@ type torchReference struct {
 	stdout     *bufio.Scanner
 	scriptPath string
 	threads    int
+	device     string // PyTorch device: "cpu" or "cuda".
 }
 
-// startTorchReference starts reference.py with python and checks that it answers (PyTorch imports).
-func startTorchReference(python string, threads int) (*torchReference, error) {
+// startTorchReference starts reference.py with python, to run on device ("cpu" or "cuda"), and checks that it
+// answers (PyTorch imports).
+func startTorchReference(python string, threads int, device string) (*torchReference, error) {
 	script, err := os.CreateTemp("", "gokd-bench-reference-*.py")
 	if err != nil {
 		return nil, fmt.Errorf("writing the reference script: %w", err)
@@ -35,7 +37,8 @@ func startTorchReference(python string, threads int) (*torchReference, error) {
 	if err := script.Close(); err != nil {
 		return nil, fmt.Errorf("writing %s: %w", script.Name(), err)
 	}
-	r := &torchReference{cmd: exec.Command(python, script.Name()), scriptPath: script.Name(), threads: threads}
+	r := &torchReference{cmd: exec.Command(python, script.Name()), scriptPath: script.Name(), threads: threads,
+		device: device}
 	r.cmd.Stderr = os.Stderr
 	if r.stdin, err = r.cmd.StdinPipe(); err != nil {
 		return nil, err
@@ -92,7 +95,7 @@ func (r *torchReference) setup(w workload) error {
 	}
 	var answer struct{ OK bool }
 	return r.request(map[string]any{"op": "setup", "arch": w.cfg.Architecture(), "task": task,
-		"batch": w.batch, "size": w.size, "threads": r.threads}, &answer)
+		"batch": w.batch, "size": w.size, "threads": r.threads, "device": r.device}, &answer)
 }
 
 // run times reps calls of the workload set up last.

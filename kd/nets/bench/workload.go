@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
-	_ "github.com/gomlx/compute/gobackend" // The default backend measured here.
-	. "github.com/gomlx/gomlx/core/graph"  //nolint:staticcheck // GoMLX graph code reads best with the dot import.
+	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX graph code reads best with the dot import.
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train"
@@ -18,6 +17,7 @@ import (
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"github.com/gokd/gokd/kd/nets"
+	"github.com/gokd/gokd/kernelext/backend"
 )
 
 // workload is one thing timed: a training step or an inference call of one network at one batch size.
@@ -64,7 +64,7 @@ func (m measurement) median() float64 {
 	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
-// goRunner runs one workload on the Go backend.
+// goRunner runs one workload on GoKD's backend.
 type goRunner struct {
 	call func() error
 }
@@ -87,15 +87,19 @@ func newGoRunner(backend compute.Backend, w workload) (*goRunner, error) {
 			optimizer.Adam().LearningRate(1e-3).Done(), nil, nil)
 		r.call = func() error {
 			// The trainer takes ownership of the batch tensors: make fresh ones each step.
-			_, err := trainer.TrainStep(train.Batch{
+			metrics, err := trainer.TrainStep(train.Batch{
 				Inputs: []*tensors.Tensor{tensors.FromFlatDataAndDimensions(images, w.batch, w.size, w.size, inputChannels)},
 				Labels: []*tensors.Tensor{tensors.FromFlatDataAndDimensions(labels, w.batch, w.size, w.size, 1)},
 			})
+			if err == nil {
+				err = syncScalar(metrics) // The loss, as PyTorch's loss.item().
+			}
 			return err
 		}
 	} else {
+		// The sum of the logits, as PyTorch's net(images).sum().item(): one scalar back, after the whole forward.
 		exec, err := model.NewExec(backend, model.NewStore(), func(scope *model.Scope, x *Node) *Node {
-			return w.cfg.Logits(scope, x)
+			return ReduceAllSum(w.cfg.Logits(scope, x))
 		})
 		if err != nil {
 			return nil, fmt.Errorf("%s: building the inference graph: %w", w, err)
@@ -103,8 +107,8 @@ func newGoRunner(backend compute.Backend, w workload) (*goRunner, error) {
 		input := tensors.FromFlatDataAndDimensions(images, w.batch, w.size, w.size, inputChannels)
 		r.call = func() error {
 			outputs, err := exec.Call(input)
-			for _, output := range outputs {
-				_ = output.FinalizeAll()
+			if err == nil {
+				err = syncScalar(outputs)
 			}
 			return err
 		}
@@ -113,6 +117,21 @@ func newGoRunner(backend compute.Backend, w workload) (*goRunner, error) {
 		return nil, fmt.Errorf("%s: first (compiling) call: %w", w, err)
 	}
 	return &r, nil
+}
+
+// syncScalar reads the first of outputs (a scalar) to the host, which waits for an accelerator to finish the
+// step, and frees them all.
+func syncScalar(outputs []*tensors.Tensor) error {
+	defer func() {
+		for _, o := range outputs {
+			_ = o.FinalizeAll()
+		}
+	}()
+	if len(outputs) == 0 {
+		return fmt.Errorf("no output to read")
+	}
+	_, err := outputs[0].ValueSafe()
+	return err
 }
 
 // timeCall times one call.
@@ -129,15 +148,15 @@ type comparison struct {
 	hasTorch    bool
 }
 
-// compare sets the workload up on both sides, then alternates one timed GoKD call and one timed PyTorch call for
+// compare sets the workload up on both sides (GoKD on the backend of backendConfig), then alternates one timed GoKD call and one timed PyTorch call for
 // the given number of rounds.
-func compare(w workload, reference *torchReference, rounds int) (comparison, error) {
+func compare(w workload, backendConfig string, reference *torchReference, rounds int) (comparison, error) {
 	c := comparison{workload: w, hasTorch: reference != nil}
-	backend, err := compute.New()
+	b, err := backend.New(backendConfig)
 	if err != nil {
-		return c, fmt.Errorf("creating the Go backend: %w", err)
+		return c, err
 	}
-	defer backend.Finalize()
+	defer b.Finalize()
 
 	runtime.GC()
 	debug.FreeOSMemory()
@@ -148,7 +167,7 @@ func compare(w workload, reference *torchReference, rounds int) (comparison, err
 	if err := resetPeakRSS(); err != nil {
 		return c, err
 	}
-	runner, err := newGoRunner(backend, w)
+	runner, err := newGoRunner(b, w)
 	if err != nil {
 		return c, err
 	}
