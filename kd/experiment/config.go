@@ -72,6 +72,10 @@ type TrainSpec struct {
 	Seed                int64 // Teachers' seed.
 	// Features names the feature maps paired for the hint and attention terms of single-teacher distillation.
 	Features []string
+	// Devices trains every model data-parallel over that many devices of the backend (train.Job.Devices; -1: all
+	// of them; 0 or 1: one device). It is not part of the models' cache keys: a step computes the same update on
+	// any number of devices.
+	Devices int `json:",omitempty"`
 }
 
 // LossSpec weights the combined objective (package losses); see losses.DefaultObjective for the reasons behind

@@ -1,10 +1,12 @@
 package experiment
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/gokd/gokd/datasets"
+	"github.com/gokd/gokd/kd/train"
 
 	"github.com/gomlx/compute"
 	_ "github.com/gomlx/compute/gobackend"
@@ -84,6 +86,36 @@ func TestRunCachesEveryModel(t *testing.T) {
 	}
 	if n := strings.Count(log.String(), "trained in"); n != 1 {
 		t.Errorf("changing the seed trained %d models, want only the student:\n%s", n, log.String())
+	}
+}
+
+// TestDevicesReachTrainingNotTheCacheKey: Train.Devices is handed to every training job (the Go backend's single
+// device refuses two), and a model trained on one device is reused whatever the device count.
+func TestDevicesReachTrainingNotTheCacheKey(t *testing.T) {
+	backend, err := compute.NewWithConfig("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer backend.Finalize()
+	cache := t.TempDir()
+	teacher := func(devices int, cache string) (*Trained, error) {
+		c := tinyConfig()
+		c.Train.Devices = devices
+		r, err := New(backend, c, cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Teacher()
+	}
+	if _, err := teacher(0, cache); err != nil {
+		t.Fatal(err)
+	}
+	if reloaded, err := teacher(train.AllDevices, cache); err != nil || !reloaded.Cached {
+		t.Errorf("Devices=AllDevices: err %v, reloaded from the cache %v; want the one-device model reused", err,
+			reloaded != nil && reloaded.Cached)
+	}
+	if _, err := teacher(2, t.TempDir()); !errors.Is(err, train.ErrTooFewDevices) {
+		t.Errorf("Devices=2 on the Go backend: err %v, want one wrapping train.ErrTooFewDevices", err)
 	}
 }
 

@@ -265,7 +265,8 @@ func (r *Runner) train(s trainSpec) (*Trained, error) {
 	var trained *Trained
 	dir, hit, err := r.Cache.Get(kind, key, func(dir string) error {
 		job := train.Job{Name: s.name, Net: s.net.Net(), Teachers: teachers, Objective: s.objective,
-			Features: s.features, Steps: s.steps, LearningRate: s.learningRate, Seed: s.seed, CheckpointDir: partial}
+			Features: s.features, Steps: s.steps, LearningRate: s.learningRate, Seed: s.seed, CheckpointDir: partial,
+			Devices: c.Train.Devices}
 		data := batch.New(s.name, s.samples).BatchSize(c.Train.BatchSize).Seed(uint64(s.seed)).
 			Augment(batch.DefaultAugmentation).Infinite(true)
 		if s.offline {
