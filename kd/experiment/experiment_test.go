@@ -25,12 +25,19 @@ func tinyConfig() Config {
 	return c
 }
 
-func TestRunCachesEveryModel(t *testing.T) {
+// goBackend returns a Go backend, finalized when the test ends.
+func goBackend(t *testing.T) compute.Backend {
+	t.Helper()
 	backend, err := compute.NewWithConfig("go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer backend.Finalize()
+	t.Cleanup(backend.Finalize)
+	return backend
+}
+
+func TestRunCachesEveryModel(t *testing.T) {
+	backend := goBackend(t)
 	cache := t.TempDir()
 	var log strings.Builder
 	r, err := New(backend, tinyConfig(), cache)
@@ -92,11 +99,7 @@ func TestRunCachesEveryModel(t *testing.T) {
 // TestDevicesReachTrainingNotTheCacheKey: Train.Devices is handed to every training job (the Go backend's single
 // device refuses two), and a model trained on one device is reused whatever the device count.
 func TestDevicesReachTrainingNotTheCacheKey(t *testing.T) {
-	backend, err := compute.NewWithConfig("go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer backend.Finalize()
+	backend := goBackend(t)
 	cache := t.TempDir()
 	teacher := func(devices int, cache string) (*Trained, error) {
 		c := tinyConfig()
