@@ -28,6 +28,10 @@ type Evaluation struct {
 	TrainWallS    float64
 }
 
+// evaluationVersion changes when the way a model is scored changes, so cached scores are recomputed (the trained
+// models are kept). 2: batch-1 latency on train.SingleSliceBackend.
+const evaluationVersion = 2
+
 // latencyRuns is how many timed inferences each latency figure takes the median of.
 const latencyRuns = 15
 
@@ -38,9 +42,10 @@ func (r *Runner) Evaluate(t *Trained) (*Evaluation, error) {
 		return nil, err
 	}
 	key := struct {
-		Model string
-		Data  DataConfig
-	}{t.Key, r.Config.Data}
+		Model   string
+		Data    DataConfig
+		Version int
+	}{t.Key, r.Config.Data, evaluationVersion}
 	eval, _, err := runcache.GetJSON(r.Cache, "eval-"+t.Key, key, func() (*Evaluation, error) {
 		predictor, err := t.Model.NewPredictor(r.Backend)
 		if err != nil {

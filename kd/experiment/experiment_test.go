@@ -18,7 +18,7 @@ func tinyConfig() Config {
 	c.Data = DataConfig{Source: "phantom", Size: 32, Sites: 2, CasesPerSite: 4, SlicesPerCase: 4, SiteShift: 1, Seed: 3,
 		TestFraction: 0.25}
 	c.Teacher = NetSpec{Levels: 2, BaseWidth: 4}
-	c.Student = NetSpec{Levels: 2, BaseWidth: 2, Separable: true}
+	c.Student = NetSpec{Levels: 2, BaseWidth: 2, Separable: true, Stem: 2} // As the default: features at half the teacher's size.
 	c.Train.TeacherSteps, c.Train.SiteTeacherSteps, c.Train.StudentSteps, c.Train.BatchSize = 3, 2, 2, 4
 	c.StudentCasesPerSite = 1
 	c.Seeds = []int64{1}

@@ -10,10 +10,11 @@ type Architecture struct {
 	Groups        int    // Normalisation groups requested for "group" (each width uses its largest divisor ≤ Groups).
 	InputChannels int    // Channels of the input images.
 	Classes       int    // Logit channels.
+	Stem          int    // Space-to-depth factor at the input, pixel shuffle of the logits (1: none).
 }
 
 // Architecture returns the plain description of the network c builds.
 func (c *Config) Architecture() Architecture {
 	return Architecture{Levels: c.levels, Widths: c.Widths(), Conv: c.convKind.String(), Norm: c.norm.String(),
-		Groups: c.groups, InputChannels: c.inputChannels, Classes: c.classes}
+		Groups: c.groups, InputChannels: c.inputChannels, Classes: c.classes, Stem: c.stem}
 }

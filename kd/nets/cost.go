@@ -7,7 +7,7 @@ type convSpec struct {
 	depthwise               bool // If set, outChannels == inChannels and each channel has its own kernel.
 	bias                    bool
 	normalized              bool // Followed by a normalisation with a scale and an offset per output channel.
-	level                   int  // Resolution 1/2^level.
+	level                   int  // Resolution 1/2^level of the stem's output.
 }
 
 // params returns the number of trainable parameters of the convolution and of the normalisation after it.
@@ -54,7 +54,7 @@ func (c *Config) plan() []convSpec {
 			in = width
 		}
 	}
-	in := c.inputChannels
+	in := c.stem * c.stem * c.inputChannels
 	for level := 0; level < c.levels-1; level++ {
 		addBlock(level, in, widths[level])
 		in = widths[level]
@@ -63,7 +63,8 @@ func (c *Config) plan() []convSpec {
 	for level := c.levels - 2; level >= 0; level-- {
 		addBlock(level, widths[level+1]+widths[level], widths[level])
 	}
-	return append(specs, convSpec{inChannels: widths[0], outChannels: c.classes, kernelSize: 1, bias: true})
+	return append(specs, convSpec{inChannels: widths[0], outChannels: c.stem * c.stem * c.classes, kernelSize: 1,
+		bias: true})
 }
 
 // ParamCount returns the number of trainable parameters (kernels, biases, normalisation scales and offsets).
@@ -81,7 +82,7 @@ func (c *Config) ParamCount() int {
 func (c *Config) FLOPsPerSlice(size int) int64 {
 	var total int64
 	for _, spec := range c.plan() {
-		side := int64(size >> spec.level)
+		side := int64(size / c.stem >> spec.level)
 		total += 2 * int64(spec.multiplyAdds()) * side * side
 	}
 	return total

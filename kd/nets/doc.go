@@ -4,8 +4,8 @@
 //
 // A network is described by a [Config] (see [Teacher] and [Student] for the defaults) and built inside a
 // [model.Scope] with [Config.Apply], which returns the logits and the named intermediate features used for
-// feature distillation. Teacher and student expose features with the same names at the same spatial sizes, so
-// hint losses can pair them; only their channel counts differ.
+// feature distillation. Teacher and student expose features with the same names, so hint losses can pair them;
+// their channel counts differ, and so do their spatial sizes when the student has a stem (the losses resize).
 //
 // # Convolutions on the Go backend
 //

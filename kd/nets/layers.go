@@ -27,6 +27,25 @@ func UpsampleNearest2x(x *Node) *Node {
 	return Reshape(repeated, dims[0], 2*dims[1], 2*dims[2], dims[3])
 }
 
+// SpaceToDepth folds each factor×factor block of pixels of x [b, h, w, c] (h and w multiples of factor) into
+// channels: [b, h/factor, w/factor, factor²·c], channel index (dy·factor + dx)·c + k ("pixel unshuffle").
+// It only moves data, so the network after it sees every input value at a factor² smaller spatial size.
+func SpaceToDepth(x *Node, factor int) *Node {
+	dims := x.Shape().Dimensions
+	blocks := Reshape(x, dims[0], dims[1]/factor, factor, dims[2]/factor, factor, dims[3])
+	return Reshape(TransposeAllAxes(blocks, 0, 1, 3, 2, 4, 5), dims[0], dims[1]/factor, dims[2]/factor,
+		factor*factor*dims[3])
+}
+
+// DepthToSpace is the inverse of [SpaceToDepth] ("pixel shuffle", Shi et al., CVPR 2016): x [b, h, w, factor²·c]
+// becomes [b, h·factor, w·factor, c], each position's channels spread over a factor×factor block of pixels.
+func DepthToSpace(x *Node, factor int) *Node {
+	dims := x.Shape().Dimensions
+	channels := dims[3] / (factor * factor)
+	blocks := Reshape(x, dims[0], dims[1], dims[2], factor, factor, channels)
+	return Reshape(TransposeAllAxes(blocks, 0, 1, 3, 2, 4, 5), dims[0], dims[1]*factor, dims[2]*factor, channels)
+}
+
 // NormKind selects the normalisation applied after each convolution. All kinds are written with plain reductions,
 // so they train and infer on every backend (the Go backend has no fused batch-norm ops).
 type NormKind int

@@ -2,6 +2,7 @@ package nets
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
@@ -64,4 +65,46 @@ func TestGroupNormMatchesTwoPassReference(t *testing.T) {
 	}
 	assertClose(t, "group norm", groupNormReference(shifted, b, h, w, c, groups),
 		tensors.MustCopyFlatData[float32](outputs[0]), 2e-3)
+}
+
+func TestSpaceToDepthLayoutAndInverse(t *testing.T) {
+	backend := testBackend(t)
+	const b, h, w, c, factor = 2, 4, 6, 3, 2
+	input := wavyTensor(b, h, w, c)
+	exec, err := NewExec(backend, func(x *Node) (*Node, *Node) {
+		folded := SpaceToDepth(x, factor)
+		return folded, DepthToSpace(folded, factor)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs, err := exec.Call(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	folded, restored := outputs[0], outputs[1]
+	wantDims := []int{b, h / factor, w / factor, factor * factor * c}
+	if got := folded.Shape().Dimensions; !slices.Equal(got, wantDims) {
+		t.Fatalf("SpaceToDepth dims %v, want %v", got, wantDims)
+	}
+	// Channel (dy·factor + dx)·c + k of folded position (y, x) is input pixel (factor·y + dy, factor·x + dx), k.
+	in, got := tensors.MustCopyFlatData[float32](input), tensors.MustCopyFlatData[float32](folded)
+	want := make([]float32, len(in))
+	i := 0
+	for n := range b {
+		for y := range h / factor {
+			for x := range w / factor {
+				for dy := range factor {
+					for dx := range factor {
+						for k := range c {
+							want[i] = in[((n*h+factor*y+dy)*w+factor*x+dx)*c+k]
+							i++
+						}
+					}
+				}
+			}
+		}
+	}
+	assertClose(t, "SpaceToDepth", want, got, 0)
+	assertClose(t, "DepthToSpace∘SpaceToDepth", in, tensors.MustCopyFlatData[float32](restored), 0)
 }

@@ -64,6 +64,7 @@ func TestParamCountMatchesVariables(t *testing.T) {
 		"student":        Student(),
 		"no-norm":        NewConfig().Levels(3).BaseWidth(4).Norm(NormNone, 0).InputChannels(3).Classes(3),
 		"batch-norm-sep": NewConfig().Levels(2).BaseWidth(6).WidthMultiplier(1.5).Norm(NormBatch, 0).Conv(ConvSeparable),
+		"stem":           NewConfig().Levels(2).BaseWidth(4).Conv(ConvSeparable).Stem(2).InputChannels(3).Classes(3),
 	}
 	for name, cfg := range configs {
 		t.Run(name, func(t *testing.T) {
@@ -83,7 +84,7 @@ func TestTeacherAndStudentFeaturesPair(t *testing.T) {
 	if tn, sn := strings.Join(teacher.FeatureNames(), ","), strings.Join(student.FeatureNames(), ","); tn != sn {
 		t.Fatalf("feature names differ: teacher %s, student %s", tn, sn)
 	}
-	for _, cfg := range []*Config{teacher, student} {
+	for _, cfg := range []*Config{teacher, student, Student().Stem(2)} {
 		logits, features := buildOnce(t, backend, model.NewStore(), cfg, batch, size)
 		if got, want := logits.Shape().Dimensions, []int{batch, size, size, cfg.NumClasses()}; !slices.Equal(got, want) {
 			t.Errorf("%s: logits dims %v, want %v", cfg, got, want)
@@ -91,7 +92,7 @@ func TestTeacherAndStudentFeaturesPair(t *testing.T) {
 		widths := cfg.Widths()
 		for _, name := range cfg.FeatureNames() {
 			level := featureLevel(t, name, cfg.NumLevels())
-			side := size >> level
+			side := size / cfg.StemFactor() >> level
 			want := []int{batch, side, side, widths[level]}
 			if got := features[name].Shape().Dimensions; !slices.Equal(got, want) {
 				t.Errorf("%s: feature %q dims %v, want %v", cfg, name, got, want)
@@ -141,6 +142,12 @@ func TestFLOPsPerSliceOfSingleConvNet(t *testing.T) {
 	if got, want := cfg.ParamCount(), 9*2*4+4+9*4*4+4+4*3+3; got != want {
 		t.Errorf("ParamCount() = %d, want %d", got, want)
 	}
+	// A stem of 2 runs the same convolutions at half the side on 4× the input channels, with 4× the head outputs.
+	stem := NewConfig().Levels(1).BaseWidth(4).Norm(NormNone, 0).InputChannels(2).Classes(3).Stem(2)
+	want = int64(2 * (9*8*4 + 9*4*4 + 4*12) * (size / 2) * (size / 2))
+	if got := stem.FLOPsPerSlice(size); got != want {
+		t.Errorf("stem: FLOPsPerSlice(%d) = %d, want %d", size, got, want)
+	}
 }
 
 func TestApplyRejectsBadInput(t *testing.T) {
@@ -153,6 +160,8 @@ func TestApplyRejectsBadInput(t *testing.T) {
 	}{
 		{"wrong-channels", Teacher(), []int{1, 16, 16, 3}, "3 channels, want 1"},
 		{"not-divisible", Teacher(), []int{1, 20, 20, 1}, "multiples of 8"},
+		{"not-divisible-stem", NewConfig().Levels(3).Stem(2), []int{1, 12, 12, 1}, "multiples of 8 for 3 levels and stem 2"},
+		{"bad-stem", NewConfig().Stem(0), []int{1, 16, 16, 1}, "stem factor 0"},
 		{"rank-3", Teacher(), []int{16, 16, 1}, "want [batch, height, width, 1]"},
 		{"bad-config", NewConfig().Classes(0), []int{1, 16, 16, 1}, "0 classes"},
 	}
@@ -233,6 +242,7 @@ func TestTinyUNetLearnsSquares(t *testing.T) {
 	for _, cfg := range []*Config{
 		NewConfig().Levels(2).BaseWidth(4),
 		NewConfig().Levels(2).BaseWidth(4).Conv(ConvSeparable).Norm(NormBatch, 0),
+		NewConfig().Levels(2).BaseWidth(4).Conv(ConvSeparable).Stem(2),
 	} {
 		trainer := newSegmentationTrainer(backend, cfg, 0.01)
 		var first, last float32

@@ -56,13 +56,15 @@ class Block(nn.Sequential):
 
 class UNet(nn.Module):
     """The U-Net of nets.Config.Apply: encoder blocks + 2x2 max-pool, bottleneck, nearest up-sampling +
-    concatenation (up-sampled first, then skip) + block, 1x1 head."""
+    concatenation (up-sampled first, then skip) + block, 1x1 head; with a stem, pixel unshuffle before and pixel
+    shuffle after (PyTorch's channel order differs from nets.SpaceToDepth's, which does not matter for speed)."""
 
     def __init__(self, arch):
         super().__init__()
         widths, levels = arch["Widths"], arch["Levels"]
+        self.stem = arch.get("Stem", 1)
         self.encoders = nn.ModuleList()
-        cin = arch["InputChannels"]
+        cin = arch["InputChannels"] * self.stem ** 2
         for level in range(levels - 1):
             self.encoders.append(Block(arch, cin, widths[level]))
             cin = widths[level]
@@ -70,11 +72,13 @@ class UNet(nn.Module):
         self.decoders = nn.ModuleList()
         for level in range(levels - 2, -1, -1):
             self.decoders.append(Block(arch, widths[level + 1] + widths[level], widths[level]))
-        self.head = nn.Conv2d(widths[0], arch["Classes"], 1)
+        self.head = nn.Conv2d(widths[0], arch["Classes"] * self.stem ** 2, 1)
         self.pool = nn.MaxPool2d(2)
         self.up = nn.Upsample(scale_factor=2, mode="nearest")
 
     def forward(self, x):
+        if self.stem > 1:
+            x = nn.functional.pixel_unshuffle(x, self.stem)
         skips = []
         for encoder in self.encoders:
             x = encoder(x)
@@ -83,7 +87,10 @@ class UNet(nn.Module):
         x = self.bottleneck(x)
         for decoder in self.decoders:
             x = decoder(torch.cat([self.up(x), skips.pop()], dim=1))
-        return self.head(x)
+        x = self.head(x)
+        if self.stem > 1:
+            x = nn.functional.pixel_shuffle(x, self.stem)
+        return x
 
 
 def rss_kib(field):

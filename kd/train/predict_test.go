@@ -1,0 +1,66 @@
+package train
+
+import (
+	"testing"
+
+	"github.com/gokd/gokd/kd/losses"
+	"github.com/gomlx/compute/gobackend"
+)
+
+func TestSingleSliceInferenceRunsSequentiallyWithTheSameWeights(t *testing.T) {
+	backend := newBackend(t)
+	m, _, err := Run(backend, Job{Name: "toy", Net: toyNet(4), Data: toyData(t, toySamples(16, 1), 1), Steps: 3,
+		Seed: 1, Objective: losses.DefaultObjective()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	single, err := SingleSliceBackend(backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if single == backend || single.String() != gobackend.BackendName {
+		t.Fatalf("SingleSliceBackend(%s) = %s (same instance: %v), want another Go backend",
+			backend, single, single == backend)
+	}
+	// The trained variables live on backend; the sequential backend must see the same weights.
+	samples := toySamples(3, 2)
+	logits := func(p *Predictor, err error) [][]float32 {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := p.Logits(samples, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	store, err := localCopy(m.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := *m
+	copied.Store = store
+	want, got := logits(m.NewPredictor(backend)), logits(copied.NewPredictor(single))
+	for i := range want {
+		for j := range want[i] {
+			if want[i][j] != got[i][j] {
+				t.Fatalf("sample %d logit %d: %g on the sequential backend, %g on the default one", i, j, got[i][j],
+					want[i][j])
+			}
+		}
+	}
+	p, err := m.NewPredictor(backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, batchSize := range []int{1, 8} {
+		latency, err := p.Latency(samples[0], batchSize, 3)
+		if err != nil || !(latency.MedianMS() > 0) {
+			t.Fatalf("Latency(batch %d) = %v ms, %v; want a positive time", batchSize, latency.MedianMS(), err)
+		}
+	}
+	if p.singleExec == nil {
+		t.Error("batch-1 latency did not use the single-slice executable")
+	}
+}
