@@ -29,7 +29,7 @@ type Evaluation struct {
 }
 
 // evaluationVersion changes when the way a model is scored changes, so cached scores are recomputed (the trained
-// models are kept). 2: batch-1 latency on train.SingleSliceBackend.
+// models are kept). 2: batch-1 latency takes the faster op schedule of the Go backend (train.SequentialBackend).
 const evaluationVersion = 2
 
 // latencyRuns is how many timed inferences each latency figure takes the median of.

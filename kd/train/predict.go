@@ -18,8 +18,8 @@ type Predictor struct {
 	model   *Model
 	backend compute.Backend
 	exec    *model.Exec
-	// singleExec runs one slice at a time on SingleSliceBackend(backend); built on first use.
-	singleExec *model.Exec
+	// sequentialExec runs the same inference on SequentialBackend(backend); built by the first batch-1 Latency.
+	sequentialExec *model.Exec
 }
 
 // NewPredictor compiles the model's inference on backend (once per batch shape).
@@ -47,21 +47,20 @@ var sequentialGoBackend = sync.OnceValues(func() (compute.Backend, error) {
 	return gobackend.New("ops_sequential")
 })
 
-// SingleSliceBackend returns the backend on which one slice at a time infers fastest: for the Go backend, a second
-// Go backend that executes a graph's ops one after another ("ops_sequential"; each op still uses every core);
-// any other backend is returned as is.
+// SequentialBackend returns, for the Go backend, a second Go backend that executes a graph's ops one after another
+// ("ops_sequential"; each op still uses every core), and nil for any other backend.
 //
-// The Go backend's default schedules independent ops of a graph in parallel. For a batch that pays; for one small
-// slice the scheduling costs more than the ops: measured at 48² on 2 cores, the flagship's teacher infers one slice
-// in 16.3 ms instead of 17.7, and a student with a stem in 2.7 ms instead of 4.5; a batch of 8 takes the teacher
-// 109 ms instead of 93, so batches keep the default.
-func SingleSliceBackend(backend compute.Backend) (compute.Backend, error) {
+// The Go backend's default schedules independent ops of a graph in parallel. For a batch, or a large network,
+// that pays; for one slice through a small network the scheduling costs more than the ops. Measured on 2 cores, one
+// slice: the flagship's teacher (48²) 16.3 ms instead of 17.7, its student 2.7 ms instead of 4.5; but the default
+// teacher at 128² 401 ms instead of 244. [Predictor.Latency] therefore times both.
+func SequentialBackend(backend compute.Backend) (compute.Backend, error) {
 	if backend.String() != gobackend.BackendName {
-		return backend, nil
+		return nil, nil
 	}
 	sequential, err := sequentialGoBackend()
 	if err != nil {
-		return nil, fmt.Errorf("creating the sequential Go backend for single-slice inference: %w", err)
+		return nil, fmt.Errorf("creating the sequential Go backend: %w", err)
 	}
 	return sequential, nil
 }
@@ -134,29 +133,37 @@ func (p *Predictor) run(images *tensors.Tensor) ([][]float32, error) {
 	return out, nil
 }
 
-// Latency measures the median inference time of one batch of batchSize copies of sample, after warm-up. A batch of
-// one runs on SingleSliceBackend, as an application serving one slice at a time would.
+// Latency measures the median inference time of one batch of batchSize copies of sample, after warm-up. For one
+// slice on the Go backend it times both op schedules (see [SequentialBackend]) and reports the faster, as an
+// application serving one slice at a time would be configured.
 func (p *Predictor) Latency(sample datasets.Sample, batchSize, runs int) (metrics.Latency, error) {
-	exec := p.exec
-	if batchSize == 1 {
-		if p.singleExec == nil {
-			backend, err := SingleSliceBackend(p.backend)
-			if err != nil {
-				return metrics.Latency{}, err
-			}
-			store := p.model.Store
-			if backend != p.backend {
-				// A tensor lives on one backend instance: the other one gets its own copy of the weights.
-				if store, err = localCopy(store); err != nil {
-					return metrics.Latency{}, fmt.Errorf("inference of %q: %w", p.model.Name, err)
-				}
-			}
-			if p.singleExec, err = p.model.newInferenceExec(backend, store); err != nil {
-				return metrics.Latency{}, err
-			}
-		}
-		exec = p.singleExec
+	latency, err := p.timeExec(p.exec, sample, batchSize, runs)
+	if err != nil || batchSize != 1 {
+		return latency, err
 	}
+	if p.sequentialExec == nil {
+		backend, err := SequentialBackend(p.backend)
+		if err != nil || backend == nil {
+			return latency, err
+		}
+		// A tensor lives on one backend instance: the other one gets its own copy of the weights.
+		store, err := localCopy(p.model.Store)
+		if err != nil {
+			return latency, fmt.Errorf("inference of %q: %w", p.model.Name, err)
+		}
+		if p.sequentialExec, err = p.model.newInferenceExec(backend, store); err != nil {
+			return latency, err
+		}
+	}
+	sequential, err := p.timeExec(p.sequentialExec, sample, batchSize, runs)
+	if err != nil || sequential.MedianMS() >= latency.MedianMS() {
+		return latency, err
+	}
+	return sequential, nil
+}
+
+// timeExec measures exec's median time on one batch of batchSize copies of sample.
+func (p *Predictor) timeExec(exec *model.Exec, sample datasets.Sample, batchSize, runs int) (metrics.Latency, error) {
 	batch := make([]datasets.Sample, batchSize)
 	for i := range batch {
 		batch[i] = sample

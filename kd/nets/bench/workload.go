@@ -17,7 +17,6 @@ import (
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"github.com/gokd/gokd/kd/nets"
-	kdtrain "github.com/gokd/gokd/kd/train"
 	"github.com/gokd/gokd/kernelext/backend"
 )
 
@@ -98,12 +97,6 @@ func newGoRunner(backend compute.Backend, w workload) (*goRunner, error) {
 			return err
 		}
 	} else {
-		if w.batch == 1 { // As GoKD's own latency figures: one slice runs best with sequential op scheduling.
-			var err error
-			if backend, err = kdtrain.SingleSliceBackend(backend); err != nil {
-				return nil, err
-			}
-		}
 		// The sum of the logits, as PyTorch's net(images).sum().item(): one scalar back, after the whole forward.
 		exec, err := model.NewExec(backend, model.NewStore(), func(scope *model.Scope, x *Node) *Node {
 			return ReduceAllSum(w.cfg.Logits(scope, x))
