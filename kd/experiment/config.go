@@ -102,15 +102,15 @@ func Default() Config {
 			Seed: 1, ValFraction: 0, TestFraction: 0.3},
 		Teacher: NetSpec{Levels: 3, BaseWidth: 8},
 		// The stem runs the students at 24²: several times faster than the teacher (1.6–1.9× without it) and about
-		// half the cost of a training step, which buys them 200 steps instead of 100 in about the same time. Measured (3
-		// seeds): with the stem at 100 steps the distilled students of one seed collapsed to background, at 150
-		// steps the single-teacher one still did, at 200 none did.
+		// half the cost of a training step, which buys them 200 steps instead of 100 in about the same time.
+		// Measured (3 seeds): with the stem at 100 steps the distilled students of one seed collapsed to
+		// background, at 150 steps the single-teacher one still did, at 200 none did.
 		Student: NetSpec{Levels: 3, BaseWidth: 4, Separable: true, Stem: 2},
 		Train: TrainSpec{TeacherSteps: 400, SiteTeacherSteps: 100, StudentSteps: 200, BatchSize: 8, LearningRate: 3e-3,
 			StudentLearningRate: 1e-2, Seed: 1, Features: []string{nets.BottleneckFeature}},
 		// T = 1, not losses.DefaultObjective's 4: with 100 steps of the stem-less student on slices that are over
-		// 95% background, we measured the single-teacher student (seed 1) at test Dice 0.00 with T = 4 (0.26 with a class-balanced KL),
-		// 0.42 with T = 1 or 2, against 0.55 from scratch.
+		// 95% background, we measured the single-teacher student (seed 1) at test Dice 0.00 with T = 4 (0.26 with
+		// a class-balanced KL), 0.42 with T = 1 or 2, against 0.55 from scratch.
 		Loss:                LossSpec{Dice: 1, Lovasz: 1, KL: 1, Hint: 0.5, Attention: 0.5, Temperature: 1, TeacherLoss: "dice+lovasz"},
 		StudentCasesPerSite: 2,
 		Seeds:               []int64{1, 2, 3},

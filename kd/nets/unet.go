@@ -81,7 +81,8 @@ func Teacher() *Config { return NewConfig() }
 // moving activations costs more than the arithmetic.
 func Student() *Config { return NewConfig().BaseWidth(8).Conv(ConvSeparable).Stem(2) }
 
-// Levels sets the number of resolutions (≥ 1); input height and width must be divisible by 2^(levels-1).
+// Levels sets the number of resolutions (≥ 1); input height and width must be divisible by stem·2^(levels-1)
+// ([Config.SizeDivisor]).
 func (c *Config) Levels(levels int) *Config { c.levels = levels; return c }
 
 // BaseWidth sets the number of channels at full resolution.
