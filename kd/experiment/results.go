@@ -15,7 +15,8 @@ type Results struct {
 	Students map[string][]*Evaluation
 	Summary  []StudentSummary // One per student kind, in StudentKinds order.
 	WallS    float64          // Wall time of Run (training included unless reloaded from the cache).
-	// TrainWallS adds up the training wall time of every model, whether trained now or reloaded.
+	// TrainWallS adds up the training wall time of every model, whether trained now or reloaded. Models trained at
+	// the same time (Runner.Parallel) each count their own, so it can exceed the wall time of the run.
 	TrainWallS float64
 }
 
@@ -31,9 +32,13 @@ type StudentSummary struct {
 }
 
 // Run trains (or reloads) every model of the experiment — the teacher, the site teachers, and each student kind
-// for each seed — and evaluates them.
+// for each seed — with [Runner.TrainAll], then evaluates them one at a time (their latencies are measured on an
+// otherwise idle machine).
 func (r *Runner) Run() (*Results, error) {
 	start := time.Now()
+	if err := r.TrainAll(); err != nil {
+		return nil, err
+	}
 	res := &Results{Students: map[string][]*Evaluation{}}
 	teacher, err := r.Teacher()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/batch"
@@ -40,12 +41,20 @@ type Runner struct {
 	Cache   *runcache.Cache
 	// Progress, when set, is asked for a progress display for each model that is actually trained (not reloaded).
 	Progress func(name string) (update func(train.Progress), finish func())
-	// Log, when set, receives one line per model: trained (with its wall time) or reloaded from the cache.
+	// Log, when set, receives one line per model: trained (with its wall time) or reloaded from the cache. Lines
+	// are written one at a time, also when models train in parallel.
 	Log io.Writer
+	// Parallel is how many models [Runner.TrainAll] (and so [Runner.Run]) trains at once; 0 picks the default:
+	// one per CPU core on the Go backend, where one small network's training keeps only about 1.4 of 2 cores
+	// busy, and 1 on other backends. Every model is the same whatever Parallel is (tested): only wall time changes.
+	Parallel int
 
-	data    *Data
-	models  map[string]*Trained
-	targets map[string][][]float32 // Offline teacher targets, by teachers' keys and subset: shared by the seeds.
+	logMu    sync.Mutex
+	dataOnce sync.Once
+	data     *Data
+	dataErr  error
+	models   onceMap[*Trained]
+	targets  onceMap[[][]float32] // Offline teacher targets, by teachers' keys and subset: shared by the seeds.
 }
 
 // Trained is a trained model of the experiment.
@@ -66,20 +75,13 @@ func New(backend compute.Backend, config Config, cacheDir string) (*Runner, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{Backend: backend, Config: config, Cache: cache, models: map[string]*Trained{},
-		targets: map[string][][]float32{}}, nil
+	return &Runner{Backend: backend, Config: config, Cache: cache}, nil
 }
 
 // Data loads (once) and returns the experiment's data.
 func (r *Runner) Data() (*Data, error) {
-	if r.data == nil {
-		d, err := loadData(r.Config)
-		if err != nil {
-			return nil, err
-		}
-		r.data = d
-	}
-	return r.data, nil
+	r.dataOnce.Do(func() { r.data, r.dataErr = loadData(r.Config) })
+	return r.data, r.dataErr
 }
 
 // Teacher returns the well-trained teacher (all training data).
@@ -98,12 +100,18 @@ func (r *Runner) SiteTeachers() ([]*Trained, error) {
 		return nil, err
 	}
 	teachers := make([]*Trained, len(d.Sites))
-	for i, site := range d.Sites {
-		if teachers[i], err = r.teacher(SiteTeacher+"-"+site, site, d.SiteTrain[i], r.Config.Train.SiteTeacherSteps); err != nil {
+	for i := range d.Sites {
+		if teachers[i], err = r.siteTeacher(d, i); err != nil {
 			return nil, err
 		}
 	}
 	return teachers, nil
+}
+
+// siteTeacher returns the limit-trained teacher of the i-th site.
+func (r *Runner) siteTeacher(d *Data, i int) (*Trained, error) {
+	site := d.Sites[i]
+	return r.teacher(SiteTeacher+"-"+site, site, d.SiteTrain[i], r.Config.Train.SiteTeacherSteps)
 }
 
 func (r *Runner) teacher(name, subset string, samples []datasets.Sample, steps int) (*Trained, error) {
@@ -185,25 +193,23 @@ func (r *Runner) teacherTargets(subset string, teachers []*Trained, samples []da
 	for _, t := range teachers {
 		memo += "/" + t.Key
 	}
-	if targets, found := r.targets[memo]; found {
+	return r.targets.get(memo, func() ([][]float32, error) {
+		targets := make([][]float32, len(samples))
+		for _, t := range teachers {
+			predictor, err := t.Model.NewPredictor(r.Backend)
+			if err != nil {
+				return nil, err
+			}
+			logits, err := predictor.Logits(samples, r.Config.Train.BatchSize)
+			if err != nil {
+				return nil, err
+			}
+			for i := range targets {
+				targets[i] = appendInterleaved(targets[i], logits[i], t.Model.Net.NumClasses())
+			}
+		}
 		return targets, nil
-	}
-	targets := make([][]float32, len(samples))
-	for _, t := range teachers {
-		predictor, err := t.Model.NewPredictor(r.Backend)
-		if err != nil {
-			return nil, err
-		}
-		logits, err := predictor.Logits(samples, r.Config.Train.BatchSize)
-		if err != nil {
-			return nil, err
-		}
-		for i := range targets {
-			targets[i] = appendInterleaved(targets[i], logits[i], t.Model.Net.NumClasses())
-		}
-	}
-	r.targets[memo] = targets
-	return targets, nil
+	})
 }
 
 // appendInterleaved adds one teacher's per-pixel logits (classes values per pixel) to a target map that holds
@@ -242,10 +248,13 @@ type modelKey struct {
 
 const historyFile = "history.json"
 
+// train returns the model of s, trained or reloaded from the cache once per Runner: concurrent calls for the same
+// model wait for the first one.
 func (r *Runner) train(s trainSpec) (*Trained, error) {
-	if t, found := r.models[s.name]; found {
-		return t, nil
-	}
+	return r.models.get(s.name, func() (*Trained, error) { return r.trainOrReload(s) })
+}
+
+func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	c := r.Config
 	key := modelKey{Version: trainingVersion, Name: s.name, Data: c.Data, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
 		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: s.learningRate, Seed: s.seed, Loss: s.loss,
@@ -315,13 +324,14 @@ func (r *Runner) train(s trainSpec) (*Trained, error) {
 		}
 	}
 	trained.Key = filepath.Base(dir)
-	r.models[s.name] = trained
 	if r.Log != nil {
 		verb := fmt.Sprintf("trained in %.0f s (%.0f ms/step)", trained.History.Wall.Seconds(), trained.History.StepMS)
 		if hit {
 			verb = "reloaded from the cache"
 		}
+		r.logMu.Lock()
 		fmt.Fprintf(r.Log, "%-28s %s (%d parameters)\n", s.name, verb, trained.Model.ParamCount())
+		r.logMu.Unlock()
 	}
 	return trained, nil
 }

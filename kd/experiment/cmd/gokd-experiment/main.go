@@ -2,7 +2,7 @@
 // embedded defaults or a JSON configuration, and prints its tables: the models, the Dice per site and the
 // students' comparison over seeds.
 //
-//	go run ./kd/experiment/cmd/gokd-experiment [-config cfg.json] [-cache DIR] [-print-config]
+//	go run ./kd/experiment/cmd/gokd-experiment [-config cfg.json] [-cache DIR] [-parallel N] [-print-config]
 package main
 
 import (
@@ -19,15 +19,16 @@ import (
 func main() {
 	configPath := flag.String("config", "", "JSON experiment configuration (default: the embedded defaults)")
 	cacheDir := flag.String("cache", ".gokd-cache", "folder where trained models are cached")
+	parallel := flag.Int("parallel", 0, "models trained at once (0: one per CPU core on the Go backend, else 1)")
 	printConfig := flag.Bool("print-config", false, "print the configuration as JSON and exit")
 	flag.Parse()
-	if err := run(*configPath, *cacheDir, *printConfig); err != nil {
+	if err := run(*configPath, *cacheDir, *parallel, *printConfig); err != nil {
 		fmt.Fprintln(os.Stderr, "gokd-experiment:", err)
 		os.Exit(1)
 	}
 }
 
-func run(configPath, cacheDir string, printConfig bool) error {
+func run(configPath, cacheDir string, parallel int, printConfig bool) error {
 	config := experiment.Default()
 	if configPath != "" {
 		blob, err := os.ReadFile(configPath)
@@ -51,7 +52,7 @@ func run(configPath, cacheDir string, printConfig bool) error {
 	if err != nil {
 		return err
 	}
-	r.Log = os.Stdout
+	r.Log, r.Parallel = os.Stdout, parallel
 	r.Progress = func(name string) (func(train.Progress), func()) {
 		return func(p train.Progress) {
 			fmt.Printf("  %s step %d/%d loss %.3f dice %.3f (%.0f s)\n", p.Job, p.Step, p.Steps, p.Metrics["loss"],
