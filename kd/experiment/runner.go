@@ -49,12 +49,10 @@ type Runner struct {
 	// busy, and 1 on other backends. Every model is the same whatever Parallel is (tested): only wall time changes.
 	Parallel int
 
-	logMu    sync.Mutex
-	dataOnce sync.Once
-	data     *Data
-	dataErr  error
-	models   onceMap[*Trained]
-	targets  onceMap[[][]float32] // Offline teacher targets, by teachers' keys and subset: shared by the seeds.
+	logMu   sync.Mutex
+	data    onceMap[*Data]
+	models  onceMap[*Trained]
+	targets onceMap[[][]float32] // Offline teacher targets, by teachers' keys and subset: shared by the seeds.
 }
 
 // Trained is a trained model of the experiment.
@@ -80,8 +78,7 @@ func New(backend compute.Backend, config Config, cacheDir string) (*Runner, erro
 
 // Data loads (once) and returns the experiment's data.
 func (r *Runner) Data() (*Data, error) {
-	r.dataOnce.Do(func() { r.data, r.dataErr = loadData(r.Config) })
-	return r.data, r.dataErr
+	return r.data.get("", func() (*Data, error) { return loadData(r.Config) })
 }
 
 // Teacher returns the well-trained teacher (all training data).
