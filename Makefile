@@ -36,8 +36,10 @@ demo: setup ## Execute the flagship notebook headless (Go backend, synthetic dat
 vet:
 	go vet ./...
 
+# -count=1: the notebook tests run Jupyter in a subprocess, whose reads of GoKD's sources Go's test cache cannot see,
+# so a cached "ok" could hide a notebook broken by a change elsewhere.
 test: setup-test vet ## The whole suite, every notebook executed headless and checked included.
-	go test -timeout 80m ./...
+	go test -count=1 -timeout 80m ./...
 
 verify: setup ## The reviewer's re-run: re-execute the committed notebooks into out/ and compare their key numbers.
 	go run ./kernelext/cmd/gokd-nb verify -out out $(NOTEBOOKS)
