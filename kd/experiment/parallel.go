@@ -3,6 +3,7 @@ package experiment
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/gomlx/compute/gobackend"
@@ -20,8 +21,10 @@ func (r *Runner) TrainAll() error {
 	for i := range d.Sites {
 		jobs = append(jobs, func() error { _, err := r.siteTeacher(d, i); return err })
 	}
-	// The single-teacher students come last: the teacher is the longest training, started first.
-	for _, kind := range []string{StudentScratch, StudentScratchAll, StudentMeanKD, StudentAdaptiveKD, StudentSingleKD} {
+	// The single-teacher students come last: they need the teacher, the longest training, started first.
+	isSingleKD := func(kind string) bool { return kind == StudentSingleKD }
+	kinds := append(slices.DeleteFunc(slices.Clone(StudentKinds), isSingleKD), StudentSingleKD)
+	for _, kind := range kinds {
 		for _, seed := range r.Config.Seeds {
 			jobs = append(jobs, func() error { _, err := r.Student(kind, seed); return err })
 		}
