@@ -14,12 +14,12 @@ func TestSequentialBackendInfersWithTheSameWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	single, err := SequentialBackend(backend)
+	sequential, err := SequentialBackend(backend)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if single == nil || single == backend || single.String() != gobackend.BackendName {
-		t.Fatalf("SequentialBackend(%s) = %v, want another Go backend", backend, single)
+	if sequential == nil || sequential == backend || sequential.String() != gobackend.BackendName {
+		t.Fatalf("SequentialBackend(%s) = %v, want another Go backend", backend, sequential)
 	}
 	// The trained variables live on backend; the sequential backend must see the same weights.
 	samples := toySamples(3, 2)
@@ -40,7 +40,7 @@ func TestSequentialBackendInfersWithTheSameWeights(t *testing.T) {
 	}
 	copied := *m
 	copied.Store = store
-	want, got := logits(m.NewPredictor(backend)), logits(copied.NewPredictor(single))
+	want, got := logits(m.NewPredictor(backend)), logits(copied.NewPredictor(sequential))
 	for i := range want {
 		for j := range want[i] {
 			if want[i][j] != got[i][j] {
