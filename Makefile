@@ -2,6 +2,9 @@
 # Every target installs what it needs first (`make setup`, idempotent: quick when all is there).
 
 SHELL := /bin/bash
+# GoMLX v0.28.16 needs Go 1.27: the go command fetches this toolchain from the module proxy on first use (a machine's
+# own Go 1.26 ignores go.mod's toolchain line when GOTOOLCHAIN=local, so it is set here, for every go command below).
+export GOTOOLCHAIN := go1.27.3
 GOBIN := $(shell go env GOBIN)
 ifeq ($(GOBIN),)
 GOBIN := $(shell go env GOPATH)/bin
@@ -31,7 +34,7 @@ setup-bench: ## setup, plus PyTorch, the benchmark's reference.
 	@bash kernelext/scripts/setup.sh bench
 
 demo: setup ## Execute the flagship notebook headless (Go backend, synthetic data) into out/, with an HTML export.
-	go run ./kernelext/cmd/gokd-nb run -out out -html $(DEMO_NOTEBOOK)
+	go run ./cmd/gokd-nb run -out out -html $(DEMO_NOTEBOOK)
 
 vet:
 	go vet ./...
@@ -42,22 +45,22 @@ test: setup-test vet ## The whole suite, every notebook executed headless and ch
 	go test -count=1 -timeout 80m ./...
 
 verify: setup ## The reviewer's re-run: re-execute the committed notebooks into out/ and compare their key numbers.
-	go run ./kernelext/cmd/gokd-nb verify -out out $(NOTEBOOKS)
+	go run ./cmd/gokd-nb verify -out out $(NOTEBOOKS)
 
 notebooks: setup ## Re-execute every notebook in place, refreshing the outputs that are committed.
-	go run ./kernelext/cmd/gokd-nb run -out notebooks $(NOTEBOOKS)
+	go run ./cmd/gokd-nb run -out notebooks $(NOTEBOOKS)
 
 bench: setup-bench ## Train step and inference of the default teacher and student: GoKD (Go backend) vs PyTorch.
-	go run ./kd/nets/bench
+	go run ./cmd/gokd-bench
 
 DEVICECHECK_DIR := .devicecheck
 
-devicecheck-build: ## Build the GPU device check into .devicecheck/: copy the tree there, run `bash kernelext/devicecheck/run.sh`.
+devicecheck-build: ## Build the GPU device check into .devicecheck/: copy the tree there, run `bash cmd/gokd-devicecheck/run.sh`.
 	rm -rf $(DEVICECHECK_DIR) && mkdir -p $(DEVICECHECK_DIR)
 	@# go-xla loads PJRT plugins with dlopen through cgo: the binaries link glibc dynamically (a static glibc
 	@# binary cannot safely dlopen the plugin), so the target machine needs a glibc at least as new as below.
-	CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/devicecheck ./kernelext/devicecheck
-	CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/bench ./kd/nets/bench
+	CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/devicecheck ./cmd/gokd-devicecheck
+	CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/bench ./cmd/gokd-bench
 	CGO_ENABLED=1 go test -c -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/losses.test ./kd/losses
 	CGO_ENABLED=1 go test -c -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/nets.test ./kd/nets
 	$(DEVICECHECK_DIR)/devicecheck -dry-run -phase devices

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/kd"
-	"github.com/gokd/gokd/kernelext/backend"
 	"github.com/gomlx/compute"
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"

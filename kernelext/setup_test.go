@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gokd/gokd/kernelext/backend"
+	"github.com/gokd/gokd/backend"
 )
 
 func TestEnvironmentCard(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	gokdbackend "github.com/gokd/gokd/kernelext/backend"
+	gokdbackend "github.com/gokd/gokd/backend"
 
 	"github.com/gomlx/compute"
 	_ "github.com/gomlx/compute/gobackend"

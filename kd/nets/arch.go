@@ -1,7 +1,7 @@
 package nets
 
 // Architecture is a plain, serialisable description of a [Config]: everything needed to rebuild the same network
-// in another framework (kd/nets/bench rebuilds it in PyTorch to compare speeds).
+// in another framework (cmd/gokd-bench rebuilds it in PyTorch to compare speeds).
 type Architecture struct {
 	Levels        int    // Number of resolutions.
 	Widths        []int  // Channels per level, full resolution first.

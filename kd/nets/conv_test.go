@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	gokdbackend "github.com/gokd/gokd/kernelext/backend"
+	gokdbackend "github.com/gokd/gokd/backend"
 
 	"github.com/gomlx/compute"
 	_ "github.com/gomlx/compute/gobackend"

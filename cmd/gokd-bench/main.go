@@ -19,8 +19,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/kd/nets"
-	"github.com/gokd/gokd/kernelext/backend"
 )
 
 func main() {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gokd/gokd/kernelext/backend"
+	"github.com/gokd/gokd/backend"
 )
 
 func TestDryRunRunsEveryPhase(t *testing.T) {

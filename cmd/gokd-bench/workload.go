@@ -16,8 +16,8 @@ import (
 	"github.com/gomlx/gomlx/ml/train/loss"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 
+	"github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/kd/nets"
-	"github.com/gokd/gokd/kernelext/backend"
 )
 
 // workload is one thing timed: a training step or an inference call of one network at one batch size.

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch reference for `make bench`: the GoKD U-Nets rebuilt in PyTorch and timed the same way.
 
-Run by kd/nets/bench (never imported by GoKD): it reads one JSON request per line on stdin and answers one JSON
+Run by cmd/gokd-bench (never imported by GoKD): it reads one JSON request per line on stdin and answers one JSON
 line on stdout. Requests:
 
   {"op": "setup", "arch": {...}, "task": "train"|"infer", "batch": 8, "size": 128, "threads": 2, "device": "cpu"}

@@ -1,9 +1,9 @@
-// Command devicecheck checks GoKD on an accelerator machine: it lists the devices of a backend (default
+// Command gokd-devicecheck checks GoKD on an accelerator machine: it lists the devices of a backend (default
 // $GOMLX_BACKEND, else xla:cuda), and trains the default teacher and a student distilled from it on phantom data
 // for a few dozen steps, reporting Dice and milliseconds per step there and, for comparison, on GoMLX's Go backend.
 //
 // It is one part of the device check: `make devicecheck-build` builds it, with the test binaries and the
-// benchmark, into .devicecheck/ on a machine with Go; `bash kernelext/devicecheck/run.sh` runs them all on the
+// benchmark, into .devicecheck/ on a machine with Go; `bash cmd/gokd-devicecheck/run.sh` runs them all on the
 // machine with the accelerator, which needs no Go toolchain and no network.
 //
 // Usage:
@@ -23,7 +23,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/gokd/gokd/kernelext/backend"
+	"github.com/gokd/gokd/backend"
 	"github.com/gomlx/compute"
 )
 

@@ -6,13 +6,13 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/batch"
 	"github.com/gokd/gokd/datasets/phantom"
 	"github.com/gokd/gokd/kd/metrics"
 	"github.com/gokd/gokd/kd/nets"
 	"github.com/gokd/gokd/kd/train"
-	"github.com/gokd/gokd/kernelext/backend"
 	"github.com/gomlx/compute"
 )
 

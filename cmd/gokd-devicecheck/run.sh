@@ -2,7 +2,7 @@
 # GoKD device check, run from the repository root on the accelerator machine (no Go toolchain, no network needed):
 #
 #   make devicecheck-build                 # on a machine with Go: builds .devicecheck/
-#   bash kernelext/devicecheck/run.sh      # on the GPU machine, with .devicecheck/ and the source tree copied over
+#   bash cmd/gokd-devicecheck/run.sh      # on the GPU machine, with .devicecheck/ and the source tree copied over
 #
 # Phases, each under its own timeout (seconds, overridable) so that one hang cannot eat the budget; the limits add
 # up to under 8 minutes:

@@ -1,0 +1,62 @@
+// Command gokd is GoKD's program for users: it runs the distillation experiment and, from a trained model, segments
+// volumes on a plain CPU.
+//
+//	gokd experiment [-config cfg.json] [-cache DIR] [-parallel N] [-print-config]
+//
+// Each subcommand prints its own flags with -h. Developer tools live beside it: cmd/gokd-nb (notebooks),
+// cmd/gokd-bench (speed against PyTorch) and cmd/gokd-devicecheck (accelerator machines).
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// subcommand is one verb of gokd: run parses args (without the verb) and returns the process exit code.
+type subcommand struct {
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+// subcommands lists gokd's verbs by name.
+var subcommands = map[string]subcommand{
+	"experiment": {"train and compare teachers and students (the flagship experiment)", runExperiment},
+}
+
+func main() { os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// dispatch runs the subcommand named by args[0].
+func dispatch(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	sub, ok := subcommands[args[0]]
+	if !ok {
+		_, _ = fmt.Fprintf(stderr, "gokd: unknown command %q\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	return sub.run(args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	names := make([]string, 0, len(subcommands))
+	for name := range subcommands {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("usage: gokd <command> [flags]\n\ncommands:\n")
+	for _, name := range names {
+		fmt.Fprintf(&b, "  %-11s %s\n", name, subcommands[name].summary)
+	}
+	b.WriteString("\n'gokd <command> -h' prints a command's flags.\n")
+	_, _ = io.WriteString(w, b.String())
+}
