@@ -6,9 +6,15 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"github.com/gomlx/go-xla/pjrt"
 )
+
+// PluginPathEnv names the ':'-separated list of folders searched first for PJRT plugins (go-xla's variable).
+const PluginPathEnv = "PJRT_PLUGIN_LIBRARY_PATH"
+
+// ProjectPluginDir is the folder, at the root of a GoKD checkout, into which `make setup` installs XLA's CPU plugin
+// (from the pinned xla-cpu-pjrt wheel of PyPI). FindPlugin looks for it in the working directory and its parents,
+// and beside the running program.
+const ProjectPluginDir = ".pjrt"
 
 // PluginMissingError reports an XLA backend asked for while its PJRT plugin is not installed.
 type PluginMissingError struct {
@@ -26,22 +32,26 @@ func (e *PluginMissingError) Error() string {
 			"with its NVIDIA libraries, which provides xla_cuda_plugin.so,"
 	case e.Plugin == "tpu":
 		install = "install the TPU PJRT plugin (libtpu, e.g. the libtpu Python package on a TPU VM)"
+	case e.Plugin == "cpu":
+		install = "run `make setup` in the GoKD repository (it installs XLA's CPU plugin, from the pinned " +
+			"xla-cpu-pjrt wheel, into " + ProjectPluginDir + "/pjrt_c_api_cpu_plugin.so)"
 	default:
 		install = fmt.Sprintf("install the %q PJRT plugin (a file named pjrt_c_api_%s_plugin.so)", e.Plugin, e.Plugin)
 	}
 	return fmt.Sprintf("GOMLX_BACKEND=%q asks for the XLA PJRT plugin %q, which is not installed on this machine "+
 		"(searched: %s). To use it, %s and set %s to the folder that holds it. GoKD never downloads plugins "+
 		"(%s is set). To run on the CPU without any plugin, unset GOMLX_BACKEND or set GOMLX_BACKEND=go.",
-		e.Config, e.Plugin, strings.Join(e.Searched, ", "), install, pjrt.PJRTPluginPathsEnv, "GOMLX_NO_AUTO_INSTALL")
+		e.Config, e.Plugin, strings.Join(e.Searched, ", "), install, PluginPathEnv, "GOMLX_NO_AUTO_INSTALL")
 }
 
 // FindPlugin looks for an installed PJRT plugin by name ("cuda", "tpu", "cpu", ...) and returns its path, or "" if
 // none is found, with the folders it searched. An absolute path is returned as is when the file exists.
 //
-// It searches, in order: the folders in $PJRT_PLUGIN_LIBRARY_PATH (':'-separated); go-xla's default folders
-// (~/.local/lib/go-xla, /usr/local/lib/go-xla) and the system library folders (through go-xla); and the
-// jax_plugins folders of the Python installations on this machine, where jax-cuda12-pjrt / jax-cuda13-pjrt put
-// xla_cuda_plugin.so.
+// It searches, in order: the folders in $PJRT_PLUGIN_LIBRARY_PATH (':'-separated); the project's ProjectPluginDir
+// in the working directory or one of its parents, or beside the running program; the jax_plugins folders of the
+// Python installations on this machine, where jax-cuda12-pjrt / jax-cuda13-pjrt put xla_cuda_plugin.so; and
+// go-xla's default folders (~/.local/lib/go-xla, /usr/local/lib/go-xla) and the system library folders (through
+// go-xla, in binaries built with cgo).
 func FindPlugin(name string) (path string, searched []string) {
 	if filepath.IsAbs(name) {
 		if _, err := os.Stat(name); err == nil {
@@ -60,7 +70,7 @@ func FindPlugin(name string) (path string, searched []string) {
 	}
 	// go-xla's own search also checks that the library loads (and, for CUDA, that a GPU is present).
 	searched = append(searched, "go-xla default folders and system library folders")
-	if p, found := pjrt.AvailablePlugins()[name]; found {
+	if p, found := systemPlugins()[name]; found {
 		return p, searched
 	}
 	return "", searched
@@ -69,11 +79,12 @@ func FindPlugin(name string) (path string, searched []string) {
 // pluginDirs lists the folders FindPlugin searches itself, before go-xla's defaults.
 func pluginDirs() []string {
 	var dirs []string
-	for _, d := range strings.Split(os.Getenv(pjrt.PJRTPluginPathsEnv), ":") {
+	for _, d := range strings.Split(os.Getenv(PluginPathEnv), ":") {
 		if d != "" {
 			dirs = append(dirs, d)
 		}
 	}
+	dirs = append(dirs, projectPluginDirs()...)
 	patterns := []string{
 		"/usr/lib/python3*/site-packages/jax_plugins/*",
 		"/usr/local/lib/python3*/site-packages/jax_plugins/*",
@@ -106,4 +117,30 @@ func pluginFileNames(name string) []string {
 func isStandardPluginPath(path, name string) bool {
 	base := filepath.Base(path)
 	return base == "pjrt_c_api_"+name+"_plugin.so" || base == "pjrt-plugin-"+name+".so" || base == "pjrt_plugin_"+name+".so"
+}
+
+// projectPluginDirs returns the ProjectPluginDir folders that exist in the working directory and its parents, and
+// beside the running program (and its parent, for binaries built into a checkout's bin folder).
+func projectPluginDirs() []string {
+	var starts []string
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
+	}
+	if exe, err := os.Executable(); err == nil {
+		starts = append(starts, filepath.Dir(exe))
+	}
+	var dirs []string
+	for _, start := range starts {
+		for dir := start; ; dir = filepath.Dir(dir) {
+			candidate := filepath.Join(dir, ProjectPluginDir)
+			if info, err := os.Stat(candidate); err == nil && info.IsDir() {
+				dirs = append(dirs, candidate)
+				break
+			}
+			if parent := filepath.Dir(dir); parent == dir {
+				break
+			}
+		}
+	}
+	return dirs
 }

@@ -8,6 +8,7 @@
 #
 # Works as root on a fresh Debian 12 machine that has only Go; as another user it uses sudo for apt-get.
 set -euo pipefail
+export GOTOOLCHAIN=go1.27.3   # GoMLX v0.28.16 needs Go 1.27 (the go command fetches it from the module proxy)
 cd "$(dirname "$0")/../.."   # the repository root: gonb is installed from this module, where go.mod pins it
 
 say() { printf '[gokd setup] %s\n' "$*"; }
@@ -34,6 +35,53 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   say "Debian packages present: ${packages[*]}"
+fi
+
+# --- XLA's CPU compiler (PJRT plugin) -------------------------------------------------------------------------
+# GoKD's fast CPU backend. The plugin comes from PyPI's xla-cpu-pjrt wheel (OpenXLA's PJRT C API 0.81), pinned by
+# version and sha256, and is unpacked into .pjrt/ (ignored by git), where package backend finds it. Nothing is ever
+# downloaded at run time; without the plugin GoKD runs on the pure-Go backend. GOKD_NO_XLA=1 skips this step.
+xla_version=0.0.1
+case "$(uname -m)" in
+  x86_64)  xla_wheel="xla_cpu_pjrt-$xla_version-py3-none-manylinux_2_27_x86_64.whl"
+           xla_sha256=55837b6b7b47daa717f2d9a5a03563ea0ceaa338d06a81a1e2d3f060d960decc; xla_platform=manylinux_2_27_x86_64 ;;
+  aarch64) xla_wheel="xla_cpu_pjrt-$xla_version-py3-none-manylinux_2_27_aarch64.whl"
+           xla_sha256=8f613be6e891858f40d64f9799319502fff42689661944fc18a6ffd8210b30c9; xla_platform=manylinux_2_27_aarch64 ;;
+  *)       xla_wheel="" ;;
+esac
+xla_stamp=".pjrt/xla-cpu-pjrt.sha256"
+if [ -n "${GOKD_NO_XLA:-}" ] || [ -z "$xla_wheel" ]; then
+  say "XLA's CPU plugin skipped (GOKD_NO_XLA set, or no wheel for $(uname -m)): GoKD runs on the pure-Go backend"
+elif [ -f .pjrt/pjrt_c_api_cpu_plugin.so ] && [ "$(cat "$xla_stamp" 2>/dev/null)" = "$xla_sha256" ]; then
+  say "XLA's CPU plugin present: .pjrt/pjrt_c_api_cpu_plugin.so (xla-cpu-pjrt $xla_version)"
+else
+  say "installing XLA's CPU plugin: xla-cpu-pjrt $xla_version from PyPI into .pjrt/"
+  pip_python=""
+  for candidate in python3 /usr/bin/python3; do
+    if "$candidate" -m pip --version >/dev/null 2>&1; then pip_python=$candidate; break; fi
+  done
+  if [ -z "$pip_python" ]; then
+    say "no pip found (python3 -m pip): GoKD will run on the pure-Go backend"
+  else
+    tmp=$(mktemp -d)
+    "$pip_python" -m pip download -q --no-deps --only-binary=:all: --platform "$xla_platform" \
+      -d "$tmp" "xla-cpu-pjrt==$xla_version"
+    got=$(sha256sum "$tmp/$xla_wheel" | cut -d' ' -f1)
+    if [ "$got" != "$xla_sha256" ]; then
+      echo "xla-cpu-pjrt wheel has sha256 $got, want $xla_sha256: not installed" >&2; rm -rf "$tmp"; exit 1
+    fi
+    mkdir -p .pjrt
+    "$pip_python" - "$tmp/$xla_wheel" .pjrt/pjrt_c_api_cpu_plugin.so <<'PY'
+import os, shutil, sys, zipfile
+wheel, dest = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z, z.open("xla_plugins/xla_cpu_pjrt/xla_cpu_pjrt.so") as src, open(dest + ".tmp", "wb") as out:
+    shutil.copyfileobj(src, out)
+os.replace(dest + ".tmp", dest)
+PY
+    echo "$xla_sha256" > "$xla_stamp"
+    rm -rf "$tmp"
+    say "XLA's CPU plugin installed: .pjrt/pjrt_c_api_cpu_plugin.so"
+  fi
 fi
 
 # --- Go tools for the GoNB kernel ----------------------------------------------------------------------------
@@ -64,16 +112,18 @@ kernel_json="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/gonb/kernel
 gopath_dir="$(dirname "$(command -v go)")"
 kernel_path="$GOBIN:$gopath_dir:/usr/local/bin:/usr/bin:/bin"
 if [ -f "$kernel_json" ] && grep -q "\"$GOBIN/gonb\"" "$kernel_json" && grep -q GOMLX_NO_AUTO_INSTALL "$kernel_json" \
-   && grep -qF "\"PATH\": \"$kernel_path\"" "$kernel_json" && grep -q '"GOEXPERIMENT": "simd"' "$kernel_json"; then
+   && grep -qF "\"PATH\": \"$kernel_path\"" "$kernel_json" && grep -q '"GOEXPERIMENT": "simd"' "$kernel_json" \
+   && grep -q "\"GOTOOLCHAIN\": \"$GOTOOLCHAIN\"" "$kernel_json"; then
   say "GoNB kernel registered: $kernel_json"
 else
   say "registering the GoNB kernel with Jupyter"
   "$GOBIN/gonb" --install >/dev/null 2>&1 || "$GOBIN/gonb" --install
-  /usr/bin/python3 - "$kernel_json" "$kernel_path" <<'PY'
+  /usr/bin/python3 - "$kernel_json" "$kernel_path" "$GOTOOLCHAIN" <<'PY'
 import json, sys
-path, kernel_path = sys.argv[1], sys.argv[2]
+path, kernel_path, toolchain = sys.argv[1], sys.argv[2], sys.argv[3]
 spec = json.load(open(path))
-spec.setdefault("env", {}).update({"PATH": kernel_path, "GOMLX_NO_AUTO_INSTALL": "1", "GOEXPERIMENT": "simd"})
+spec.setdefault("env", {}).update({"PATH": kernel_path, "GOMLX_NO_AUTO_INSTALL": "1", "GOEXPERIMENT": "simd",
+                                   "GOTOOLCHAIN": toolchain})
 json.dump(spec, open(path, "w"), indent=1)
 PY
   say "kernel spec: $kernel_json"
