@@ -69,9 +69,9 @@ func New(config string) (b compute.Backend, err error) {
 	return b, nil
 }
 
-// Resolve returns the configuration New passes to GoMLX for config: "" becomes Default, and an XLA plugin that
-// go-xla would not find by its name (jax's xla_cuda_plugin.so, see FindPlugin) is named by its absolute path,
-// e.g. "xla:cuda" → "xla:/usr/…/jax_plugins/xla_cuda13/xla_cuda_plugin.so". Set as $GOMLX_BACKEND, the result
+// Resolve returns the configuration New passes to GoMLX for config: "" becomes Default, and an XLA plugin is named
+// by the absolute path FindPlugin found, e.g. "xla:cuda" → "xla:/usr/…/jax_plugins/xla_cuda13/xla_cuda_plugin.so"
+// (go-xla alone would not look in the project's folder or jax's). Set as $GOMLX_BACKEND, the result
 // lets any GoMLX program (a test binary, say) that links go-xla use the plugin without GoKD's search.
 //
 // It returns a *PluginMissingError when the XLA plugin is not installed, and an error for an unknown backend.
@@ -100,11 +100,8 @@ func Resolve(config string) (string, error) {
 	if path == "" {
 		return "", &PluginMissingError{Plugin: plugin, Config: config, Searched: searched}
 	}
-	if !isStandardPluginPath(path, plugin) {
-		// go-xla only recognises plugins by file name in its search path; an absolute path always works.
-		rest := strings.TrimPrefix(options, plugin)
-		config = name + ":" + path + rest
-	}
+	// go-xla only finds plugins by name in its own folders; an absolute path always works.
+	config = name + ":" + path + strings.TrimPrefix(options, plugin)
 	return config, nil
 }
 

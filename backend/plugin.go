@@ -113,12 +113,6 @@ func pluginFileNames(name string) []string {
 	return names
 }
 
-// isStandardPluginPath reports whether go-xla would find the plugin at path by its name alone.
-func isStandardPluginPath(path, name string) bool {
-	base := filepath.Base(path)
-	return base == "pjrt_c_api_"+name+"_plugin.so" || base == "pjrt-plugin-"+name+".so" || base == "pjrt_plugin_"+name+".so"
-}
-
 // projectPluginDirs returns the ProjectPluginDir folders that exist in the working directory and its parents, and
 // beside the running program (and its parent, for binaries built into a checkout's bin folder).
 func projectPluginDirs() []string {

@@ -20,8 +20,11 @@ func linearModel(scope *model.Scope, x *graph.Node) *graph.Node {
 	return graph.Add(graph.Dot(x, w).Product(), graph.ExpandDims(b, 0))
 }
 
-// trainStep builds one Adam step on the mean squared error, returning the loss.
+// trainStep builds one Adam step on the mean squared error, returning the loss. The graph is marked as training:
+// otherwise the Go backend bakes the variables' current values into it as constants (PreferConstantsForVariables),
+// and the step counter and weights would not advance from one call to the next.
 func trainStep(scope *model.Scope, x, y *graph.Node) *graph.Node {
+	scope.SetTraining(x.Graph(), true)
 	diff := graph.Sub(linearModel(scope, x), y)
 	loss := graph.ReduceAllMean(graph.Mul(diff, diff))
 	optimizer.Adam().LearningRate(0.05).Done().UpdateGraph(scope, x.Graph(), loss)

@@ -14,21 +14,75 @@ import (
 )
 
 // Predictor runs a trained model's inference on slices: logits, or class maps (their argmax).
+//
+// It always uses the model's current weights. The Go backend bakes the weights of an inference graph into the
+// compiled program as constants (compute's PreferConstantsForVariables: faster inference), so a compiled graph
+// would keep old weights after a checkpoint load, a SetValue or more training; the Predictor notices that a
+// variable's value was replaced and compiles again.
 type Predictor struct {
 	model   *Model
 	backend compute.Backend
 	exec    *model.Exec
 	// sequentialExec runs the same inference on SequentialBackend(backend); built by the first batch-1 Latency.
 	sequentialExec *model.Exec
+	// compiledWith holds the value of each variable when the execs were built, to detect replaced weights.
+	compiledWith map[*model.Variable]*tensors.Tensor
 }
 
 // NewPredictor compiles the model's inference on backend (once per batch shape).
 func (m *Model) NewPredictor(backend compute.Backend) (*Predictor, error) {
-	exec, err := m.newInferenceExec(backend, m.Store)
-	if err != nil {
+	p := &Predictor{model: m, backend: backend}
+	if err := p.compile(); err != nil {
 		return nil, err
 	}
-	return &Predictor{model: m, backend: backend, exec: exec}, nil
+	return p, nil
+}
+
+// compile (re)builds the inference exec on the model's current weights.
+func (p *Predictor) compile() error {
+	exec, err := p.model.newInferenceExec(p.backend, p.model.Store)
+	if err != nil {
+		return err
+	}
+	p.exec, p.sequentialExec, p.compiledWith = exec, nil, weightValues(p.model.Store)
+	return nil
+}
+
+// current returns the inference exec, compiled again when a weight was replaced since it was built.
+func (p *Predictor) current() (*model.Exec, error) {
+	if !sameValues(p.compiledWith, weightValues(p.model.Store)) {
+		if err := p.compile(); err != nil {
+			return nil, err
+		}
+	}
+	return p.exec, nil
+}
+
+// weightValues maps each variable of store that has a value to that value (the tensor, by identity).
+func weightValues(store *model.Store) map[*model.Variable]*tensors.Tensor {
+	values := map[*model.Variable]*tensors.Tensor{}
+	for v := range store.IterVariables() {
+		if !v.HasValue() {
+			continue
+		}
+		if value, err := v.Value(); err == nil {
+			values[v] = value
+		}
+	}
+	return values
+}
+
+// sameValues reports whether two weightValues snapshots hold the same variables with the same value tensors.
+func sameValues(a, b map[*model.Variable]*tensors.Tensor) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for v, value := range a {
+		if b[v] != value {
+			return false
+		}
+	}
+	return true
 }
 
 // newInferenceExec compiles the model's inference on backend; store holds its variables, on that backend.
@@ -114,7 +168,11 @@ func (p *Predictor) Logits(samples []datasets.Sample, batchSize int) ([][]float3
 // run executes one batch and splits the logits per sample.
 func (p *Predictor) run(images *tensors.Tensor) ([][]float32, error) {
 	defer func() { _ = images.FinalizeAll() }()
-	outputs, err := p.exec.Exec(images)
+	exec, err := p.current()
+	if err != nil {
+		return nil, err
+	}
+	outputs, err := exec.Exec(images)
 	if err != nil {
 		return nil, fmt.Errorf("inference of %q: %w", p.model.Name, err)
 	}
@@ -137,7 +195,11 @@ func (p *Predictor) run(images *tensors.Tensor) ([][]float32, error) {
 // slice on the Go backend it times both op schedules (see [SequentialBackend]) and reports the faster, as an
 // application serving one slice at a time would be configured.
 func (p *Predictor) Latency(sample datasets.Sample, batchSize, runs int) (metrics.Latency, error) {
-	latency, err := p.timeExec(p.exec, sample, batchSize, runs)
+	exec, err := p.current()
+	if err != nil {
+		return metrics.Latency{}, err
+	}
+	latency, err := p.timeExec(exec, sample, batchSize, runs)
 	if err != nil || batchSize != 1 {
 		return latency, err
 	}
