@@ -36,7 +36,10 @@ setup-bench: ## setup, plus PyTorch, the benchmark's reference.
 demo: setup ## Execute the flagship notebook headless (Go backend, synthetic data) into out/, with an HTML export.
 	go run ./cmd/gokd-nb run -out out -html $(DEMO_NOTEBOOK)
 
-vet:
+vet: ## go.mod and go.sum tidy, every file gofmt-formatted, go vet clean: each fails the target.
+	go mod tidy -diff
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then \
+	  echo "not gofmt-formatted (run gofmt -w):"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 
 # -count=1: the notebook tests run Jupyter in a subprocess, whose reads of GoKD's sources Go's test cache cannot see,

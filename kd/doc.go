@@ -3,13 +3,19 @@
 // It reproduces arXiv 2303.09494 ("Knowledge Distillation for Adaptive MRI Prostate Segmentation Based on
 // Limit-Trained Multi-Teacher Models"). The work is split by job, MONAI-style:
 //
-//   - kd/losses: Dice, Lovász, temperature KL, feature distillation and the combined objective;
+//   - kd/losses: Dice, Lovász, temperature KL, feature distillation, multi-teacher targets and the combined
+//     objective ([losses.Objective], in objective.go: the one place where the terms are weighted and summed);
 //   - kd/nets: the teacher and student U-Nets and the convolution block that is fast on the Go backend;
-//   - kd/metrics: evaluation (Dice per case and site, IoU, HD95, sensitivity, specificity);
-//   - kd/train: teacher training, single- and multi-teacher distillation, checkpoints;
-//   - kd/experiment: the experiment runner used by the notebooks.
+//   - kd/metrics: evaluation (Dice per case and site, IoU, HD95, sensitivity, specificity, latency);
+//   - kd/train: the training loop (train.Run in run.go: teacher training, single- and multi-teacher
+//     distillation), inference (train.Predictor) and trained models;
+//   - kd/ckpt: atomic checkpoints that refuse another architecture with a clear error;
+//   - kd/runcache: results and trained models kept on disk by configuration and seed;
+//   - kd/experiment: the experiment runner (experiment.Runner in runner.go) used by the notebooks and by
+//     `gokd experiment`.
 //
-// Nothing in kd knows about notebooks: it depends on GoMLX and on package datasets only.
+// Nothing in kd knows about notebooks: it depends on GoMLX, on package datasets and on package backend only
+// (layering_test.go checks it).
 package kd
 
 // Version is GoKD's version, shown on the notebooks' environment card.

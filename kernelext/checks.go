@@ -1,16 +1,13 @@
 package kernelext
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
-
-	"github.com/gokd/gokd/kernelext/nbexec"
 )
 
 // Checks collects a notebook's checks of its key results. The last cell of every GoKD notebook ends with
-// Checks.Done, so a wrong result fails the headless run (and CI) instead of only printing.
+// Checks.ExitOnFailure, so a wrong result fails the headless run (and CI) instead of only printing.
 type Checks struct {
 	rows   []checkRow
 	failed int
@@ -60,38 +57,12 @@ func (c *Checks) Text() string {
 	return sb.String()
 }
 
-// Done prints the checks and, when any failed, exits the cell's program with status 1, which the notebook runner
-// (package nbexec) reports as a failed cell.
-func (c *Checks) Done() {
+// ExitOnFailure prints the checks and, when any failed, exits the cell's program with status 1, which the notebook
+// runner (package nbexec) reports as a failed cell. When all hold it returns.
+func (c *Checks) ExitOnFailure() {
 	fmt.Print(c.Text())
 	if c.failed > 0 {
 		fmt.Fprintf(os.Stderr, "GoKD: %d check(s) failed\n", c.failed)
 		os.Exit(1)
 	}
-}
-
-// Must stops the cell with the error's message (exit status 1, which fails a headless run) when err is not nil:
-// notebooks read better without `if err != nil` after every call, and a message beats a panic's stack trace.
-func Must(err error) {
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "GoKD: %v\n", err)
-		os.Exit(1)
-	}
-}
-
-// Must1 returns v, or stops the cell as Must does when err is not nil.
-func Must1[T any](v T, err error) T {
-	Must(err)
-	return v
-}
-
-// PrintResult prints the notebook's one machine-readable line of key numbers, `GOKD_RESULT {...}`, read by
-// `make verify` and the notebook tests. v is a struct with json tags (its field order is kept) or a map.
-func PrintResult(v any) error {
-	blob, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encoding GOKD_RESULT: %w", err)
-	}
-	fmt.Printf("%s%s\n", nbexec.ResultPrefix, blob)
-	return nil
 }

@@ -23,7 +23,7 @@ type Callback func(step, totalSteps int, metrics map[string]float64)
 // final chart that stay in the saved notebook. Outside a notebook it prints one text line per update and writes
 // the final chart to OutDir().
 //
-//	p := kernelext.NewProgress("student KD").WithChartEvery(50)
+//	p := kernelext.NewProgress("student KD").ChartEvery(50)
 //	trainer.Train(p.Update) // or any func(step, total int, metrics map[string]float64)
 //	p.Finish()
 type Progress struct {
@@ -53,15 +53,15 @@ func NewProgress(title string) *Progress {
 		front: front, out: textOut, blockID: "gokd-progress-" + gonbui.UniqueId(), history: map[string]*chart.Series{}}
 }
 
-// WithChartEvery sets how many steps apart the live curves are redrawn (0: only the final chart).
-func (p *Progress) WithChartEvery(steps int) *Progress {
+// ChartEvery sets how many steps apart the live curves are redrawn (0: only the final chart).
+func (p *Progress) ChartEvery(steps int) *Progress {
 	p.chartEvery = steps
 	return p
 }
 
-// WithMinInterval sets the shortest time between two shown updates; every update is still recorded for the
+// MinInterval sets the shortest time between two shown updates; every update is still recorded for the
 // curves.
-func (p *Progress) WithMinInterval(d time.Duration) *Progress {
+func (p *Progress) MinInterval(d time.Duration) *Progress {
 	p.minInterval = d
 	return p
 }

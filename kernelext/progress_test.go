@@ -17,7 +17,7 @@ func newTestProgress(t *testing.T, notebook bool) (*Progress, *recorder, *string
 	rec, _, dir := fakeFrontEnd(t, notebook)
 	text := &strings.Builder{}
 	c := &clock{t: time.Unix(1000, 0)}
-	p := NewProgress("student KD").WithMinInterval(0)
+	p := NewProgress("student KD").MinInterval(0)
 	p.now, p.out = c.now, text
 	return p, rec, text, c, dir
 }
@@ -59,7 +59,7 @@ func TestProgressOutsideNotebookPrintsOneLinePerUpdate(t *testing.T) {
 
 func TestProgressThrottlesButShowsTheLastStep(t *testing.T) {
 	p, _, text, c, _ := newTestProgress(t, false)
-	p.WithMinInterval(time.Hour)
+	p.MinInterval(time.Hour)
 	simulateTraining(p.Update, c, 10)
 	lines := strings.Split(strings.TrimSpace(text.String()), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], "step 1/") || !strings.Contains(lines[1], "step 10/10") {
@@ -76,7 +76,7 @@ func TestProgressThrottlesButShowsTheLastStep(t *testing.T) {
 
 func TestProgressInNotebookUpdatesOneBlockThenPersists(t *testing.T) {
 	p, rec, text, c, _ := newTestProgress(t, true)
-	p.WithChartEvery(4)
+	p.ChartEvery(4)
 	simulateTraining(p.Update, c, 10)
 	if len(rec.updates) != 10 {
 		t.Fatalf("%d block updates, want 10", len(rec.updates))

@@ -11,11 +11,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gokd/gokd/kernelext/nbexec"
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
 )
 
 // sizeBudget bounds a committed notebook's file size: its outputs (pictures, viewers) must stay small enough to
@@ -41,8 +45,38 @@ func mustGetwd(t *testing.T) string {
 	return wd
 }
 
+// pinnedModules are the third-party modules each set-up cell pins with `go get module@version`, at the version
+// go.mod requires: the one source of truth for versions.
+var pinnedModules = []string{"github.com/gomlx/gomlx", "github.com/gomlx/compute", "github.com/gomlx/go-xla",
+	"github.com/janpfeifer/gonb", "gonum.org/v1/plot"}
+
+// pinPattern matches a `module@version` argument of the set-up cell's go get.
+var pinPattern = regexp.MustCompile(`[\w.\-]+(/[\w.\-]+)+@v[\w.\-+]+`)
+
+// goModPins returns pinnedModules at go.mod's versions.
+func goModPins(t *testing.T) []module.Version {
+	blob, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := modfile.Parse("go.mod", blob, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pins []module.Version
+	for _, path := range pinnedModules {
+		i := slices.IndexFunc(mod.Require, func(r *modfile.Require) bool { return r.Mod.Path == path })
+		if i < 0 {
+			t.Fatalf("go.mod does not require %s", path)
+		}
+		pins = append(pins, mod.Require[i].Mod)
+	}
+	return pins
+}
+
 // TestCommittedNotebooks checks the notebooks as committed, with their saved outputs.
 func TestCommittedNotebooks(t *testing.T) {
+	pins := goModPins(t)
 	for _, path := range notebookPaths(t) {
 		t.Run(strings.TrimSuffix(path, ".ipynb"), func(t *testing.T) {
 			info, err := os.Stat(path)
@@ -61,10 +95,18 @@ func TestCommittedNotebooks(t *testing.T) {
 				t.Errorf("%s is committed with a failed cell: %v", path, e)
 			}
 			setup := firstCode(nb)
-			for _, want := range []string{`go work use . "${GONB_DIR}/.."`, "%goworkfix", "github.com/gomlx/gomlx@v0.28.3"} {
-				if !strings.Contains(setup, want) {
-					t.Errorf("%s: the first code cell must contain %q (the set-up cell), it is:\n%s", path, want, setup)
+			want := []string{`go work use . "${GONB_DIR}/.."`, "%goworkfix"}
+			for _, pin := range pins {
+				want = append(want, pin.Path+"@"+pin.Version)
+			}
+			for _, w := range want {
+				if !strings.Contains(setup, w) {
+					t.Errorf("%s: the first code cell must contain %q (the set-up cell pins go.mod's versions), it is:\n%s",
+						path, w, setup)
 				}
+			}
+			if got := pinPattern.FindAllString(setup, -1); len(got) != len(pins) {
+				t.Errorf("%s: the set-up cell pins %q, want exactly go.mod's %v", path, got, pins)
 			}
 			if values, err := nb.Results(); err != nil || len(values) == 0 {
 				t.Errorf("%s has no saved GOKD_RESULT line (err=%v): commit it executed", path, err)

@@ -11,7 +11,7 @@ const sample = `{"cells": [
  {"cell_type": "markdown", "source": ["# Title"]},
  {"cell_type": "code", "source": "%%\nfmt.Println(1)", "outputs": [
    {"output_type": "stream", "name": "stdout", "text": ["GOKD_RESULT {\"a\": 1}\n", "GOKD_RESULT {\"a\": 2, \"b_ms\": 3}\n"]}]},
- {"cell_type": "code", "source": ["%%\n", "checks.Done()"], "outputs": [
+ {"cell_type": "code", "source": ["%%\n", "checks.ExitOnFailure()"], "outputs": [
    {"output_type": "stream", "name": "stderr", "text": "GoKD: 1 check(s) failed\nexit status 1\n"}]},
  {"cell_type": "code", "source": "bad", "outputs": [
    {"output_type": "error", "ename": "ERROR", "evalue": "compile failed", "traceback": ["line 3"]}]}
@@ -30,7 +30,7 @@ func TestReadErrorsAndResults(t *testing.T) {
 	if len(errs) != 2 || errs[0].Index != 2 || errs[1].Index != 3 {
 		t.Fatalf("Errors() = %+v, want cells 2 (exit status) and 3 (error output)", errs)
 	}
-	if !strings.Contains(errs[0].Error(), "checks.Done()") || !strings.Contains(errs[1].Message, "compile failed") {
+	if !strings.Contains(errs[0].Error(), "checks.ExitOnFailure()") || !strings.Contains(errs[1].Message, "compile failed") {
 		t.Errorf("errors lack the cell source or message: %v / %v", errs[0], errs[1])
 	}
 	values, err := nb.Results()

@@ -2,17 +2,20 @@ package kernelext
 
 import (
 	"fmt"
+	"html"
 	"image/color"
 	"slices"
 	"strings"
 
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/kd/experiment"
+	"github.com/gokd/gokd/kd/metrics"
 	"github.com/gokd/gokd/kd/train"
 	"github.com/gokd/gokd/viz/chart"
 	"github.com/gokd/gokd/viz/compose"
 	"github.com/gokd/gokd/viz/palette"
 	"github.com/gokd/gokd/viz/render"
+	"github.com/gokd/gokd/viz/table"
 	"github.com/gokd/gokd/viz/viewer"
 )
 
@@ -34,55 +37,6 @@ func roleColour(name string, i int) color.NRGBA {
 		return palette.Student
 	}
 	return palette.Series(i + 3)
-}
-
-// CaseSamples returns the slices of one case (site/case key, see datasets.Sample.CaseKey) in slice order.
-func CaseSamples(samples []datasets.Sample, caseKey string) []datasets.Sample {
-	out, _ := CasePredictions(samples, make([][]int32, len(samples)), caseKey)
-	return out
-}
-
-// Pick returns the samples at the given indices with their predictions, e.g. a few rows for ShowComparison.
-func Pick(samples []datasets.Sample, predictions [][]int32, indices ...int) ([]datasets.Sample, [][]int32) {
-	picked, masks := make([]datasets.Sample, len(indices)), make([][]int32, len(indices))
-	for i, index := range indices {
-		picked[i], masks[i] = samples[index], predictions[index]
-	}
-	return picked, masks
-}
-
-// PickLargest picks, from each of the first n cases of samples, the slice with the largest ground-truth gland,
-// with its prediction: representative rows for ShowComparison.
-func PickLargest(samples []datasets.Sample, predictions [][]int32, n int) ([]datasets.Sample, [][]int32) {
-	best := map[string]int{}
-	var order []string
-	for i, s := range samples {
-		j, seen := best[s.CaseKey()]
-		if !seen {
-			order = append(order, s.CaseKey())
-		}
-		if !seen || area(s.Mask) > area(samples[j].Mask) {
-			best[s.CaseKey()] = i
-		}
-	}
-	var indices []int
-	for _, key := range order[:min(n, len(order))] {
-		indices = append(indices, best[key])
-	}
-	return Pick(samples, predictions, indices...)
-}
-
-// CasePredictions returns the slices of one case in slice order with their predictions (predictions[i] belongs
-// to samples[i]).
-func CasePredictions(samples []datasets.Sample, predictions [][]int32, caseKey string) ([]datasets.Sample, [][]int32) {
-	var indices []int
-	for i, s := range samples {
-		if s.CaseKey() == caseKey {
-			indices = append(indices, i)
-		}
-	}
-	slices.SortFunc(indices, func(a, b int) int { return samples[a].Index - samples[b].Index })
-	return Pick(samples, predictions, indices...)
 }
 
 // ShowCase shows the slices of one case in a slice viewer: the ground truth and each prediction (masks matched
@@ -137,16 +91,6 @@ func ShowSites(title string, samples []datasets.Sample) error {
 		return err
 	}
 	return DisplayImage(title, montage)
-}
-
-func area(mask []int32) int {
-	n := 0
-	for _, v := range mask {
-		if v > 0 {
-			n++
-		}
-	}
-	return n
 }
 
 // ShowComparison shows a comparison grid: for each sample a row with its ground truth, the teacher's and the
@@ -258,4 +202,25 @@ func ShowDiceBars(title string, evals []*experiment.Evaluation) error {
 		return err
 	}
 	return DisplayFigure(title, f)
+}
+
+// ShowTable displays a table of results (kd's plain metrics.Table) with a title: inline HTML in a notebook,
+// aligned text elsewhere.
+func ShowTable(title string, t metrics.Table) error {
+	vt := table.New(t.Columns...)
+	for _, row := range t.Rows {
+		cells := make([]any, len(row))
+		for i, c := range row {
+			cells[i] = c
+		}
+		if err := vt.Add(cells...); err != nil {
+			return fmt.Errorf("table %q: %w", title, err)
+		}
+	}
+	if front.IsNotebook() {
+		front.DisplayHTML("<h4>" + html.EscapeString(title) + "</h4>" + vt.HTML())
+		return nil
+	}
+	_, err := fmt.Fprintf(textOut, "%s\n%s", title, vt.Text())
+	return err
 }

@@ -2,12 +2,9 @@ package kernelext
 
 import (
 	"fmt"
-	"html"
 
 	"github.com/gokd/gokd/kd/experiment"
-	"github.com/gokd/gokd/kd/metrics"
 	"github.com/gokd/gokd/kd/train"
-	"github.com/gokd/gokd/viz/table"
 )
 
 // TrainProgress returns a live progress display for one training run, in the form experiment.Runner.Progress
@@ -22,26 +19,9 @@ func TrainProgress(name string) (update func(train.Progress), finish func()) {
 		}
 }
 
-// ShowTable displays a table of results (kd's plain metrics.Table) with a title: inline HTML in a notebook,
-// aligned text elsewhere.
-func ShowTable(title string, t metrics.Table) error {
-	vt := table.New(t.Columns...)
-	for _, row := range t.Rows {
-		cells := make([]any, len(row))
-		for i, c := range row {
-			cells[i] = c
-		}
-		if err := vt.Add(cells...); err != nil {
-			return fmt.Errorf("table %q: %w", title, err)
-		}
-	}
-	if front.IsNotebook() {
-		front.DisplayHTML("<h4>" + html.EscapeString(title) + "</h4>" + vt.HTML())
-		return nil
-	}
-	_, err := fmt.Fprintf(textOut, "%s\n%s", title, vt.Text())
-	return err
-}
+// Flagship is the flagship experiment with its embedded defaults (experiment.Default) as NewExperiment sets it up:
+// notebooks 02–04 share its trained models through the cache.
+func Flagship() *experiment.Runner { return NewExperiment(experiment.Default()) }
 
 // NewExperiment returns the experiment runner of a notebook: config on the chosen backend (MustBackend), trained
 // models cached in CacheDir (so later cells and notebooks reload them), live progress for each model trained.
