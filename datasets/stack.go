@@ -75,3 +75,16 @@ func (st *Stack) Samples(channels int, onlyForeground bool) ([]Sample, error) {
 	}
 	return samples, nil
 }
+
+// SamplesOf cuts every stack into samples (see [Stack.Samples]), case after case in the stacks' order.
+func SamplesOf(stacks []*Stack, channels int, onlyForeground bool) ([]Sample, error) {
+	var samples []Sample
+	for _, st := range stacks {
+		caseSamples, err := st.Samples(channels, onlyForeground)
+		if err != nil {
+			return nil, err
+		}
+		samples = append(samples, caseSamples...)
+	}
+	return samples, nil
+}

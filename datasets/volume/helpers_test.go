@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/gokd/gokd/datasets/shared"
@@ -121,7 +122,7 @@ func closeRel(got, want, rel float64) bool {
 // and sample voxels. Values are float32 in the volume, float64 in the facts: hence the relative tolerances.
 func checkFacts(t *testing.T, v *Volume, want *fileFacts) {
 	t.Helper()
-	if !equalInts(v.Dims, want.Dims) {
+	if !slices.Equal(v.Dims, want.Dims) {
 		t.Fatalf("dims %v, want %v", v.Dims, want.Dims)
 	}
 	checkAffine(t, v.Affine, want.Affine, 1e-5)
@@ -166,16 +167,4 @@ func checkAffine(t *testing.T, got, want [4][4]float64, tol float64) {
 			}
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -3,6 +3,7 @@ package volume
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,7 +52,7 @@ func TestNIfTIHeaderOnly(t *testing.T) {
 				t.Errorf("%s: header not recognised as a .hdr/.img pair", path)
 			}
 			dims, _ := padTo3(h.dims, make([]float64, len(h.dims)))
-			if !equalInts(dims, want.Dims) {
+			if !slices.Equal(dims, want.Dims) {
 				t.Errorf("dims %v, want %v", dims, want.Dims)
 			}
 			affine, err := h.affine()

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -81,7 +82,7 @@ func TestNIfTIRoundTrip(t *testing.T) {
 
 func checkSameVolume(t *testing.T, got, want *Volume, affineTol float64) {
 	t.Helper()
-	if !equalInts(got.Dims, want.Dims) {
+	if !slices.Equal(got.Dims, want.Dims) {
 		t.Fatalf("dims %v, want %v", got.Dims, want.Dims)
 	}
 	for i := range want.Data {

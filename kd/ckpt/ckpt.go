@@ -28,8 +28,8 @@ type Config struct {
 // Dir returns a Config for the checkpoint in directory dir (created on save if needed).
 func Dir(dir string) *Config { return &Config{dir: dir} }
 
-// WithMetadata sets the metadata saved with the checkpoint.
-func (c *Config) WithMetadata(meta Metadata) *Config {
+// Metadata sets the metadata saved with the checkpoint.
+func (c *Config) Metadata(meta Metadata) *Config {
 	c.metadata = meta
 	return c
 }
@@ -104,21 +104,11 @@ func (c *Config) Save(provider model.StoreProvider) error {
 // A missing checkpoint is an error wrapping fs.ErrNotExist, for callers that start afresh then.
 func (c *Config) Load(provider model.StoreProvider) (Metadata, error) {
 	store := provider.Store()
-	path := filepath.Join(c.dir, FileName)
-	f, err := os.Open(path)
+	path, f, r, h, err := openCheckpoint(c.dir, 1<<20)
 	if err != nil {
 		return Metadata{}, fmt.Errorf("ckpt: loading: %w", err)
 	}
 	defer func() { _ = f.Close() }() // Read-only: nothing to lose on close.
-	info, err := f.Stat()
-	if err != nil {
-		return Metadata{}, fmt.Errorf("ckpt: loading: %w", err)
-	}
-	r := bufio.NewReaderSize(f, 1<<20)
-	h, err := readHeader(r, info.Size())
-	if err != nil {
-		return Metadata{}, fmt.Errorf("ckpt: loading %s: %w", path, err)
-	}
 	if err := c.checkArchitecture(path, h, store); err != nil {
 		return Metadata{}, err
 	}
@@ -151,21 +141,36 @@ func (c *Config) Load(provider model.StoreProvider) (Metadata, error) {
 
 // ReadMetadata returns the metadata of the checkpoint in dir without loading its variables.
 func ReadMetadata(dir string) (Metadata, error) {
-	path := filepath.Join(dir, FileName)
-	f, err := os.Open(path)
+	_, f, _, h, err := openCheckpoint(dir, 0)
 	if err != nil {
 		return Metadata{}, fmt.Errorf("ckpt: reading metadata: %w", err)
 	}
-	defer func() { _ = f.Close() }() // Read-only: nothing to lose on close.
-	info, err := f.Stat()
-	if err != nil {
-		return Metadata{}, fmt.Errorf("ckpt: reading metadata: %w", err)
-	}
-	h, err := readHeader(bufio.NewReader(f), info.Size())
-	if err != nil {
-		return Metadata{}, fmt.Errorf("ckpt: reading metadata of %s: %w", path, err)
-	}
+	_ = f.Close() // Read-only: nothing to lose on close.
 	return h.Metadata, nil
+}
+
+// openCheckpoint opens the checkpoint file in dir and reads its header, leaving the reader (buffered by bufSize
+// bytes, or the default) at the first variable's data. The caller closes f; on error nothing is left open.
+func openCheckpoint(dir string, bufSize int) (path string, f *os.File, r *bufio.Reader, h header, err error) {
+	path = filepath.Join(dir, FileName)
+	if f, err = os.Open(path); err != nil {
+		return path, nil, nil, h, err
+	}
+	info, err := f.Stat()
+	if err == nil {
+		r = bufio.NewReader(f)
+		if bufSize > 0 {
+			r = bufio.NewReaderSize(f, bufSize)
+		}
+		if h, err = readHeader(r, info.Size()); err != nil {
+			err = fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if err != nil {
+		_ = f.Close()
+		return path, nil, nil, h, err
+	}
+	return path, f, r, h, nil
 }
 
 // ArchitectureError reports how a checkpoint's variables differ from those of the model it was loaded into.

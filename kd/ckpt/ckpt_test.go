@@ -101,7 +101,7 @@ func TestRoundTripIsBitwise(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Dir(dir).WithMetadata(meta).Save(saved.RootScope().In("conv")); err != nil { // Any scope saves it all.
+	if err := Dir(dir).Metadata(meta).Save(saved.RootScope().In("conv")); err != nil { // Any scope saves it all.
 		t.Fatal(err)
 	}
 
@@ -225,11 +225,11 @@ func (f *failingWriter) Write(p []byte) (int, error) {
 func TestFailedSaveKeepsPreviousCheckpoint(t *testing.T) {
 	dir := t.TempDir()
 	first := buildStore(t, tinyArchitecture(), rand.New(rand.NewPCG(11, 12)))
-	if err := Dir(dir).WithMetadata(Metadata{Step: 1}).Save(first); err != nil {
+	if err := Dir(dir).Metadata(Metadata{Step: 1}).Save(first); err != nil {
 		t.Fatal(err)
 	}
 	second := buildStore(t, tinyArchitecture(), rand.New(rand.NewPCG(13, 14)))
-	failing := Dir(dir).WithMetadata(Metadata{Step: 2})
+	failing := Dir(dir).Metadata(Metadata{Step: 2})
 	failing.intercept = func(w io.Writer) io.Writer { return &failingWriter{w: w, budget: 100} }
 	if err := failing.Save(second); !errors.Is(err, errInjected) {
 		t.Fatalf("Save with a failing writer = %v, want the injected error", err)

@@ -14,7 +14,7 @@
 //
 // Typical use:
 //
-//	err := ckpt.Dir(runDir).WithMetadata(ckpt.Metadata{Step: step, Metrics: ckpt.Metrics{"dice": dice}}).Save(store)
+//	err := ckpt.Dir(runDir).Metadata(ckpt.Metadata{Step: step, Metrics: ckpt.Metrics{"dice": dice}}).Save(store)
 //	…
 //	meta, err := ckpt.Dir(runDir).Load(store) // Store built by the same architecture: checked, then restored.
 package ckpt

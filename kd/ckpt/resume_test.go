@@ -47,7 +47,7 @@ func TestResumeTrainingIsExact(t *testing.T) {
 		originalTrain.MustCall(x, y)
 	}
 	dir := t.TempDir()
-	if err := Dir(dir).WithMetadata(Metadata{Step: optimizer.GetGlobalStep(original)}).Save(original); err != nil {
+	if err := Dir(dir).Metadata(Metadata{Step: optimizer.GetGlobalStep(original)}).Save(original); err != nil {
 		t.Fatal(err)
 	}
 

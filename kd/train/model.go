@@ -41,7 +41,7 @@ func (m *Model) Save(dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := ckpt.Dir(dir).WithMetadata(meta).Save(m.Store); err != nil {
+	if err := ckpt.Dir(dir).Metadata(meta).Save(m.Store); err != nil {
 		return fmt.Errorf("saving model %q: %w", m.Name, err)
 	}
 	return nil

@@ -209,7 +209,7 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 		saveEvery = 50
 	}
 	save := func(step int) error {
-		return ckpt.Dir(job.CheckpointDir).WithMetadata(ckpt.Metadata{Step: int64(step)}).Save(store)
+		return ckpt.Dir(job.CheckpointDir).Metadata(ckpt.Metadata{Step: int64(step)}).Save(store)
 	}
 	if job.CheckpointDir != "" {
 		loop.OnStep("gokd-checkpoint", 1, func(loop *gomlxtrain.Loop, _ []*tensors.Tensor) error {

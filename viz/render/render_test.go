@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -188,10 +189,10 @@ func TestErrorLayers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []int32{0, 0, 1, 0}; !equal(fp.Mask, want) {
+	if want := []int32{0, 0, 1, 0}; !slices.Equal(fp.Mask, want) {
 		t.Errorf("false positives %v, want %v", fp.Mask, want)
 	}
-	if want := []int32{0, 1, 0, 0}; !equal(fn.Mask, want) {
+	if want := []int32{0, 1, 0, 0}; !slices.Equal(fn.Mask, want) {
 		t.Errorf("false negatives %v, want %v", fn.Mask, want)
 	}
 	if fp.Color == fn.Color {
@@ -200,18 +201,6 @@ func TestErrorLayers(t *testing.T) {
 	if _, _, err := render.ErrorLayers(truth, pred[:3]); err == nil {
 		t.Error("length mismatch: no error")
 	}
-}
-
-func equal(a, b []int32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestLegendShowsEachColour(t *testing.T) {
