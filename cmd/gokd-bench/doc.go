@@ -1,13 +1,15 @@
-// Command gokd-bench compares the speed of GoKD's default networks on GoMLX's pure-Go backend with the same networks in
-// PyTorch (`make bench`: `go run ./cmd/gokd-bench`).
+// Command gokd-bench compares the speed and memory of GoKD's default networks on each GoMLX backend present with the
+// same networks in PyTorch (`make bench`: `go run ./cmd/gokd-bench`).
 //
 // For the teacher and the student it times a training step (forward, backward, Adam; softmax cross-entropy) and
-// inference at batch 1 and 8, alternating GoKD and PyTorch round by round so that both see the same machine load.
-// PyTorch runs in a child process (the embedded reference.py, with -python: $GOKD_PYTHON, else Debian's
-// /usr/bin/python3 with python3-torch); without it only GoKD's numbers are printed.
+// inference at batch 1 and 8. Every contender (each GoKD backend of -backends — by default go, xla:cpu and xla:cuda
+// where their plugins are installed — and PyTorch) runs in a child process of its own, one per workload, so that its
+// peak memory is its own; rounds alternate the contenders so that all see the same machine load. GoKD's children are
+// this program in its internal -serve mode; PyTorch's is the embedded reference.py (with -python: $GOKD_PYTHON, else
+// Debian's /usr/bin/python3 with python3-torch); without PyTorch only GoKD's numbers are printed.
 //
-// GoKD runs on -backend ($GOMLX_BACKEND, else the Go backend), PyTorch on -device: on a GPU machine,
-// `bench -backend xla:cuda -device cuda` compares both on the GPU (peak memory is then PyTorch's CUDA allocation
-// against GoKD's host memory, so no memory ratio is printed). Output: a table (median ms, achieved GFLOP/s, peak memory) and one
-// line per comparison, "ratio <what> <net> gokd/pytorch: <number>", below 1 when GoKD is faster or smaller.
+// PyTorch runs on -device: on a GPU machine `gokd-bench -backends xla:cuda -device cuda` compares both on the GPU
+// (peak memory is then PyTorch's CUDA allocation against GoKD's host memory, so no memory ratio is printed). Output: a
+// table (median ms, achieved GFLOP/s, peak resident memory) and one line per comparison,
+// "ratio <workload> <net> gokd-<backend>/pytorch: <number>", below 1 when GoKD is faster or smaller.
 package main

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 )
@@ -38,34 +39,42 @@ func resetPeakRSS() error {
 	return nil
 }
 
-// printReport writes the table and the ratio lines; memoryRatios is false when the two peaks measure different
-// memories (PyTorch on a GPU).
+// printReport writes the table and the ratio lines, one per GoKD backend against PyTorch:
+// "ratio <workload> <net> gokd-<backend>/pytorch: <x>", and "ratio <workload>-memory ..." for peak memory unless
+// memoryRatios is false (PyTorch on a GPU, where the two peaks measure different memories).
 func printReport(out io.Writer, results []comparison, memoryRatios bool) {
 	table := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(table, "workload\tnet\tframework\tmedian ms\tGFLOP/s\tpeak MiB\t")
-	row := func(c comparison, framework string, m measurement) {
-		median := m.median()
-		fmt.Fprintf(table, "%s\t%s\t%s\t%.1f\t%.1f\t%.0f\t\n", c.task(), c.net, framework, median,
-			c.flops()/median/1e6, float64(m.peakBytes)/(1<<20))
-	}
 	for _, c := range results {
-		row(c, "gokd", c.gokd)
-		if c.hasTorch {
-			row(c, "pytorch", c.torch)
+		for i, m := range c.measured {
+			median := m.median()
+			fmt.Fprintf(table, "%s\t%s\t%s\t%.1f\t%.1f\t%.0f\t\n", c.task(), c.net, c.names[i], median,
+				c.flops()/median/1e6, float64(m.peakBytes)/(1<<20))
 		}
 	}
 	_ = table.Flush()
 	fmt.Fprintln(out)
-	for _, c := range results {
-		if !c.hasTorch {
-			continue
+	for _, memory := range []bool{false, true} {
+		if memory && !memoryRatios {
+			break
 		}
-		fmt.Fprintf(out, "ratio %s %s gokd/pytorch: %.2f\n", c.task(), c.net, c.gokd.median()/c.torch.median())
-	}
-	for _, c := range results {
-		if c.train && c.hasTorch && memoryRatios {
-			fmt.Fprintf(out, "ratio train-step-memory %s gokd/pytorch: %.2f\n", c.net,
-				float64(c.gokd.peakBytes)/float64(c.torch.peakBytes))
+		for _, c := range results {
+			torch := slices.Index(c.names, "pytorch")
+			if torch < 0 {
+				continue
+			}
+			for i, name := range c.names {
+				if i == torch {
+					continue
+				}
+				if memory {
+					fmt.Fprintf(out, "ratio %s-memory %s %s/pytorch: %.2f\n", c.task(), c.net, name,
+						float64(c.measured[i].peakBytes)/float64(c.measured[torch].peakBytes))
+				} else {
+					fmt.Fprintf(out, "ratio %s %s %s/pytorch: %.2f\n", c.task(), c.net, name,
+						c.measured[i].median()/c.measured[torch].median())
+				}
+			}
 		}
 	}
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"time"
 
@@ -16,7 +14,6 @@ import (
 	"github.com/gomlx/gomlx/ml/train/loss"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 
-	"github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/kd/nets"
 )
 
@@ -34,6 +31,14 @@ func (w workload) task() string {
 		return "train-step"
 	}
 	return fmt.Sprintf("infer-b%d", w.batch)
+}
+
+// kind is "train" or "infer", as the contenders' set-up requests name it.
+func (w workload) kind() string {
+	if w.train {
+		return "train"
+	}
+	return "infer"
 }
 
 func (w workload) String() string { return fmt.Sprintf("%s %s %d²", w.task(), w.net, w.size) }
@@ -139,62 +144,4 @@ func (r *goRunner) timeCall() (float64, error) {
 	start := time.Now()
 	err := r.call()
 	return float64(time.Since(start).Microseconds()) / 1000, err
-}
-
-// comparison is a workload's GoKD and (when available) PyTorch measurements.
-type comparison struct {
-	workload
-	gokd, torch measurement
-	hasTorch    bool
-}
-
-// compare sets the workload up on both sides (GoKD on the backend of backendConfig), then alternates one timed GoKD call and one timed PyTorch call for
-// the given number of rounds.
-func compare(w workload, backendConfig string, reference *torchReference, rounds int) (comparison, error) {
-	c := comparison{workload: w, hasTorch: reference != nil}
-	b, err := backend.New(backendConfig)
-	if err != nil {
-		return c, err
-	}
-	defer b.Finalize()
-
-	runtime.GC()
-	debug.FreeOSMemory()
-	baseKiB, err := procStatusKiB("VmRSS")
-	if err != nil {
-		return c, err
-	}
-	if err := resetPeakRSS(); err != nil {
-		return c, err
-	}
-	runner, err := newGoRunner(b, w)
-	if err != nil {
-		return c, err
-	}
-	if reference != nil {
-		if err := reference.setup(w); err != nil {
-			return c, err
-		}
-	}
-	for range rounds {
-		ms, err := runner.timeCall()
-		if err != nil {
-			return c, fmt.Errorf("%s: %w", w, err)
-		}
-		c.gokd.ms = append(c.gokd.ms, ms)
-		if reference != nil {
-			m, err := reference.run(1)
-			if err != nil {
-				return c, err
-			}
-			c.torch.ms = append(c.torch.ms, m.ms...)
-			c.torch.peakBytes = m.peakBytes
-		}
-	}
-	peakKiB, err := procStatusKiB("VmHWM")
-	if err != nil {
-		return c, err
-	}
-	c.gokd.peakBytes = (peakKiB - baseKiB) * 1024
-	return c, nil
 }
