@@ -53,8 +53,8 @@ func NewFigure(plots ...*plot.Plot) *Figure {
 	return &Figure{plots: plots, width: PanelWidth * vg.Length(len(plots)), height: PanelHeight}
 }
 
-// WithSize sets the size of the whole figure.
-func (f *Figure) WithSize(width, height vg.Length) *Figure {
+// Size sets the size of the whole figure.
+func (f *Figure) Size(width, height vg.Length) *Figure {
 	f.width, f.height = width, height
 	return f
 }

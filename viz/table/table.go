@@ -28,9 +28,9 @@ func New(columns ...string) *Table {
 	return &Table{columns: columns, formats: formats}
 }
 
-// WithFormat sets the fmt verb used for the floating-point cells of the named column (e.g. "%.3f"). An unknown
+// Format sets the fmt verb used for the floating-point cells of the named column (e.g. "%.3f"). An unknown
 // column is ignored rather than failing, so that a chain of options stays an expression.
-func (t *Table) WithFormat(column, format string) *Table {
+func (t *Table) Format(column, format string) *Table {
 	for i, c := range t.columns {
 		if c == column {
 			t.formats[i] = format
