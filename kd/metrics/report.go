@@ -155,7 +155,8 @@ func (e *Evaluator) evaluateCase(samples []datasets.Sample, predictions [][]int3
 		grid = Grid{Shape: grid.Shape[1:], SpacingMM: grid.SpacingMM[1:]}
 	}
 	var err error
-	result.Surface, err = scratch.surface.HD95Definition(e.hd95).SurfaceLabels(scratch.pred, scratch.ref, e.class, grid)
+	surface := scratch.surface.HD95Definition(e.hd95)
+	result.Surface, err = surface.SurfaceLabels(scratch.pred, scratch.ref, e.class, grid)
 	if err != nil {
 		return CaseResult{}, fmt.Errorf("case %s: %w", first.CaseKey(), err)
 	}
