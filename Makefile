@@ -30,8 +30,9 @@ setup: ## Jupyter, goimports, gopls and the GoNB kernel: installs only what is m
 setup-test: ## setup, plus the real MRI files and Chromium that the tests read.
 	@bash kernelext/scripts/setup.sh test
 
-setup-bench: ## setup, plus PyTorch, the benchmark's reference.
+setup-bench: ## setup, plus the benchmark's references: PyTorch (Debian) and JAX (PyPI, into .venv-bench/).
 	@bash kernelext/scripts/setup.sh bench
+	@bash cmd/gokd-bench/setup-jax.sh
 
 demo: setup ## Execute the flagship notebook headless (Go backend, synthetic data) into out/, with an HTML export.
 	go run ./cmd/gokd-nb run -out out -html $(DEMO_NOTEBOOK)
@@ -58,7 +59,7 @@ verify: setup ## The reviewer's re-run: re-execute the committed notebooks into 
 notebooks: setup ## Re-execute every notebook in place, refreshing the outputs that are committed.
 	go run ./cmd/gokd-nb run -out notebooks $(NOTEBOOKS)
 
-bench: setup-bench ## Train step and inference of the default teacher and student: GoKD on every backend present vs PyTorch.
+bench: setup-bench ## Train step and inference of the default teacher and student: GoKD on every backend present vs PyTorch and JAX.
 	go run ./cmd/gokd-bench
 
 DEVICECHECK_DIR := .devicecheck

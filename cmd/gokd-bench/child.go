@@ -12,7 +12,7 @@ import (
 // contender is one implementation timed on the workloads, in a process of its own so that its peak memory is its
 // own: GoKD on one backend (this program run with -serve) or the PyTorch reference (reference.py).
 type contender struct {
-	name    string // In the report: "gokd-go", "gokd-xla:cpu", "pytorch".
+	name    string // In the report: "gokd-go", "gokd-xla:cpu", "pytorch", "jax".
 	cmd     *exec.Cmd
 	stdin   io.WriteCloser
 	stdout  *bufio.Scanner

@@ -21,6 +21,11 @@ func main() {
 		defaultPython = env
 	}
 	python := flag.String("python", defaultPython, "interpreter with PyTorch for the reference ($GOKD_PYTHON); empty to skip")
+	defaultJAX := os.Getenv("GOKD_JAX_PYTHON")
+	if _, err := os.Stat(benchVenvPython); defaultJAX == "" && err == nil {
+		defaultJAX = benchVenvPython
+	}
+	jaxPython := flag.String("jax", defaultJAX, "interpreter with JAX for the second reference ($GOKD_JAX_PYTHON, else "+benchVenvPython+" when present); empty to skip")
 	backends := flag.String("backends", "", "comma-separated GoKD backends to time (default: every one present here: go, xla:cpu, xla:cuda)")
 	device := flag.String("device", "cpu", "PyTorch's device: cpu or cuda")
 	threads := flag.Int("threads", 2, "PyTorch intra-op threads (match the cores GoMLX uses)")
@@ -35,10 +40,21 @@ func main() {
 		}
 		return
 	}
-	if err := run(*size, *trainBatch, *inferBatches, *rounds, *python, *threads, *only, *backends, *device); err != nil {
+	refs := []reference{{"pytorch", torchScript, *python}, {"jax", jaxScript, *jaxPython}}
+	if err := run(*size, *trainBatch, *inferBatches, *rounds, refs, *threads, *only, *backends, *device); err != nil {
 		fmt.Fprintf(os.Stderr, "gokd-bench: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// benchVenvPython is the interpreter of the virtual environment that `make setup-bench` creates for JAX.
+const benchVenvPython = ".venv-bench/bin/python"
+
+// reference is an implementation GoKD is compared with: a script run by an interpreter.
+type reference struct {
+	name   string
+	script []byte
+	python string // Empty: not run.
 }
 
 // presentBackends lists the GoKD backends that can run here: the Go backend always, XLA's CPU and CUDA plugins
@@ -66,7 +82,7 @@ func firstLine(s string) string {
 }
 
 // run builds the workloads from the flags and benchmarks them.
-func run(size, trainBatch int, inferBatches string, rounds int, python string, threads int, only, backends,
+func run(size, trainBatch int, inferBatches string, rounds int, refs []reference, threads int, only, backends,
 	device string) error {
 	if rounds < 1 {
 		return fmt.Errorf("-rounds %d, want ≥ 1", rounds)
@@ -88,14 +104,21 @@ func run(size, trainBatch int, inferBatches string, rounds int, python string, t
 	if err != nil {
 		return fmt.Errorf("finding this program to start its contenders: %w", err)
 	}
-	torchOK := false
-	if python != "" {
-		if probe, err := startTorch(python); err != nil {
-			fmt.Printf("PyTorch reference unavailable (%v): GoKD numbers only. `make setup-bench` installs it.\n", err)
-		} else {
-			probe.Close()
-			torchOK = true
+	var present []reference
+	for _, ref := range refs {
+		if ref.python == "" {
+			continue
 		}
+		if device != "cpu" && ref.name != "pytorch" {
+			continue // The JAX reference runs on the CPU only.
+		}
+		probe, err := startReference(ref.name, ref.script, ref.python)
+		if err != nil {
+			fmt.Printf("%s reference unavailable (%v); `make setup-bench` installs it.\n", ref.name, err)
+			continue
+		}
+		probe.Close()
+		present = append(present, ref)
 	}
 
 	results := make([]comparison, 0, len(workloads))
@@ -116,8 +139,8 @@ func run(size, trainBatch int, inferBatches string, rounds int, python string, t
 			}
 			contenders = append(contenders, c)
 		}
-		if torchOK {
-			c, err := startTorch(python)
+		for _, ref := range present {
+			c, err := startReference(ref.name, ref.script, ref.python)
 			if err != nil {
 				closeAll()
 				return err

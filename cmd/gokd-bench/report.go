@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -39,9 +40,9 @@ func resetPeakRSS() error {
 	return nil
 }
 
-// printReport writes the table and the ratio lines, one per GoKD backend against PyTorch:
-// "ratio <workload> <net> gokd-<backend>/pytorch: <x>", and "ratio <workload>-memory ..." for peak memory unless
-// memoryRatios is false (PyTorch on a GPU, where the two peaks measure different memories).
+// printReport writes the table and the ratio lines, one per GoKD backend against each reference present
+// (PyTorch, JAX): "ratio <workload> <net> gokd-<backend>/<reference>: <x>", and "ratio <workload>-memory ..." for
+// peak memory unless memoryRatios is false (PyTorch on a GPU, where the two peaks measure different memories).
 func printReport(out io.Writer, results []comparison, memoryRatios bool) {
 	table := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(table, "workload\tnet\tframework\tmedian ms\tGFLOP/s\tpeak MiB\t")
@@ -54,25 +55,28 @@ func printReport(out io.Writer, results []comparison, memoryRatios bool) {
 	}
 	_ = table.Flush()
 	fmt.Fprintln(out)
-	for _, memory := range []bool{false, true} {
-		if memory && !memoryRatios {
-			break
-		}
-		for _, c := range results {
-			torch := slices.Index(c.names, "pytorch")
-			if torch < 0 {
-				continue
-			}
-			for i, name := range c.names {
-				if i == torch {
+	kinds := []struct {
+		suffix string
+		value  func(m measurement) float64
+	}{
+		{"", measurement.median},
+		{"-memory", func(m measurement) float64 { return float64(m.peakBytes) }},
+	}
+	if !memoryRatios {
+		kinds = kinds[:1]
+	}
+	for _, ref := range []string{"pytorch", "jax"} {
+		for _, kind := range kinds {
+			for _, c := range results {
+				r := slices.Index(c.names, ref)
+				if r < 0 {
 					continue
 				}
-				if memory {
-					fmt.Fprintf(out, "ratio %s-memory %s %s/pytorch: %.2f\n", c.task(), c.net, name,
-						float64(c.measured[i].peakBytes)/float64(c.measured[torch].peakBytes))
-				} else {
-					fmt.Fprintf(out, "ratio %s %s %s/pytorch: %.2f\n", c.task(), c.net, name,
-						c.measured[i].median()/c.measured[torch].median())
+				for i, name := range c.names {
+					if strings.HasPrefix(name, "gokd-") {
+						fmt.Fprintf(out, "ratio %s%s %s %s/%s: %.2f\n", c.task(), kind.suffix, c.net, name, ref,
+							kind.value(c.measured[i])/kind.value(c.measured[r]))
+					}
 				}
 			}
 		}
