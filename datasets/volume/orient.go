@@ -215,10 +215,7 @@ func (v *Volume) FromCanonical(canonical *Volume) (*Volume, error) {
 		return nil, fmt.Errorf("volume: FromCanonical: %w", err)
 	}
 	ornt := v.canonicalOrientation()
-	var want [3]int
-	for in, o := range ornt {
-		want[o.worldAxis] = v.Dims[in]
-	}
+	want := v.CanonicalDims()
 	if canonical.Dims[0] != want[0] || canonical.Dims[1] != want[1] || canonical.Dims[2] != want[2] {
 		return nil, fmt.Errorf("volume: FromCanonical: data has dims %v, the canonical grid of %q has %v",
 			canonical.Dims, v.Path, want)
@@ -243,4 +240,13 @@ func (v *Volume) FromCanonical(canonical *Volume) (*Volume, error) {
 		}
 	}
 	return out, nil
+}
+
+// CanonicalDims returns the first three Dims that [Volume.Canonical] would give v, without copying its data.
+func (v *Volume) CanonicalDims() [3]int {
+	var dims [3]int
+	for in, o := range v.canonicalOrientation() {
+		dims[o.worldAxis] = v.Dims[in]
+	}
+	return dims
 }
