@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/gokd/gokd/backend"
+	"github.com/gokd/gokd/kd/deploy"
+	"github.com/gokd/gokd/kd/experiment"
+	"github.com/gokd/gokd/kd/train"
+)
+
+// runExport is `gokd export`: a trained model of the experiment (from its cache, trained first if missing) into
+// a self-describing model file.
+func runExport(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("gokd export", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	configPath := flags.String("config", "", "JSON experiment configuration (default: the embedded defaults)")
+	cacheDir := flags.String("cache", ".gokd-cache", "folder where trained models are cached")
+	name := flags.String("model", experiment.StudentName(experiment.StudentSingleKD, 1),
+		"model to export: teacher, site_teacher-<site> or <student kind>-s<seed>")
+	out := flags.String("out", "", "model file to write, e.g. student.gokd (required)")
+	force := flags.Bool("force", false, "replace an existing model file")
+	backendName := flags.String("backend", backend.Config(), "GoMLX backend used if the model must be trained")
+	flags.Usage = func() {
+		_, _ = fmt.Fprint(stderr, "usage: gokd export -model NAME -out model.gokd [-config cfg.json] [-cache DIR]\n\n"+
+			"Writes a trained model of the experiment (reloaded from the cache, or trained now) into one file with its\n"+
+			"weights, architecture, preprocessing and provenance, for `gokd segment`.\n\nflags:\n")
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if *out == "" || flags.NArg() != 0 {
+		flags.Usage()
+		return exitUsage
+	}
+	err := export(stdout, *configPath, *cacheDir, *name, *out, *backendName, *force)
+	if err != nil {
+		_, _ = fmt.Fprintln(stderr, "gokd export:", err)
+	}
+	return exitCode(err)
+}
+
+func export(stdout io.Writer, configPath, cacheDir, name, out, backendName string, force bool) error {
+	config := experiment.Default()
+	if configPath != "" {
+		blob, err := os.ReadFile(configPath)
+		if err != nil {
+			return fail(exitMissing, err)
+		}
+		if err := json.Unmarshal(blob, &config); err != nil {
+			return failf(exitFormat, "reading %s: %w", configPath, err)
+		}
+	}
+	b, err := backend.New(backendName)
+	if err != nil {
+		return err
+	}
+	r, err := experiment.New(b, config, cacheDir)
+	if err != nil {
+		return err
+	}
+	r.Log = stdout
+	r.Progress = func(name string) (func(train.Progress), func()) {
+		return func(p train.Progress) {
+			_, _ = fmt.Fprintf(stdout, "  %s step %d/%d loss %.3f dice %.3f (%.0f s)\n", p.Job, p.Step, p.Steps,
+				p.Metrics["loss"], p.Metrics["dice"], p.Elapsed.Seconds())
+		}, func() {}
+	}
+	d, err := r.Export(name, out, force)
+	if errors.Is(err, deploy.ErrOutputExists) {
+		return failf(exitExists, "%w (use -force to replace it)", err)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "wrote %s: %s (%s, %d parameters), test Dice %.3f\n", out, d.Name, d.Role,
+		d.Parameters, d.Provenance.Metrics["test_dice"])
+	return err
+}
