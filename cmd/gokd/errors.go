@@ -39,7 +39,9 @@ func fail(code int, err error) error {
 }
 
 // failf is fail with a formatted error.
-func failf(code int, format string, args ...any) error { return fail(code, fmt.Errorf(format, args...)) }
+func failf(code int, format string, args ...any) error {
+	return fail(code, fmt.Errorf(format, args...))
+}
 
 // exitCode returns the exit code an error calls for: its own when it carries one, else exitFailure.
 func exitCode(err error) int {

@@ -98,11 +98,7 @@ type Model struct {
 // path untouched). d's Format, Version, Architecture, Parameters and, when empty, Name are set from the network;
 // only the network's variables are written (no optimizer state).
 func Save(path string, m *train.Model, d Description) error {
-	d.Format, d.Version = Format, FormatVersion
-	d.Architecture, d.Parameters = m.Net.Architecture(), m.ParamCount()
-	if d.Name == "" {
-		d.Name = m.Name
-	}
+	d = Describe(m, d)
 	if _, err := d.Preprocessing.Loader(); err != nil {
 		return fmt.Errorf("deploy: saving %s: %w", path, err)
 	}
@@ -129,6 +125,17 @@ func Save(path string, m *train.Model, d Description) error {
 		return fmt.Errorf("deploy: saving %s: %w", path, err)
 	}
 	return nil
+}
+
+// Describe returns d completed from m as [Save] writes it: Format, Version, Architecture, Parameters and, when
+// empty, Name.
+func Describe(m *train.Model, d Description) Description {
+	d.Format, d.Version = Format, FormatVersion
+	d.Architecture, d.Parameters = m.Net.Architecture(), m.ParamCount()
+	if d.Name == "" {
+		d.Name = m.Name
+	}
+	return d
 }
 
 // ReadDescription reads a model file's description without its weights. A missing or unreadable file is an

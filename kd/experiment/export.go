@@ -86,6 +86,7 @@ func (r *Runner) Export(name, path string, overwrite bool) (*deploy.Description,
 	if src := r.Config.Data.Source; src == "" || src == "phantom" {
 		d.Provenance.Notes = "trained on the synthetic phantom: real MRI is outside its training distribution"
 	}
+	d = deploy.Describe(t.Model, d)
 	if err := deploy.Save(path, t.Model, d); err != nil {
 		return nil, fmt.Errorf("experiment: exporting %s: %w", name, err)
 	}

@@ -38,7 +38,8 @@ func TestExport(t *testing.T) {
 	if m.Role != "student" || m.Name != "student_scratch-s1" || m.Net.Net.String() != trained.Model.Net.String() ||
 		m.Provenance.Metrics["test_dice"] != eval.Dice || m.Provenance.Steps != 2 ||
 		!strings.Contains(m.Provenance.ConfigHash, trained.Key) || m.Preprocessing.Size != 32 ||
-		!strings.Contains(m.Provenance.Notes, "phantom") || d.Name != m.Name {
+		!strings.Contains(m.Provenance.Notes, "phantom") || d.Name != m.Name || d.Parameters != m.Parameters ||
+		d.Parameters == 0 {
 		t.Errorf("exported %+v", m.Description)
 	}
 	if _, err := r.Export(StudentName(StudentScratch, 1), path, false); !errors.Is(err, deploy.ErrOutputExists) {
