@@ -75,7 +75,7 @@ func info(path string, asJSON bool, stdout io.Writer) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		fmt.Fprintf(&b, "  %-13s%.4g\n", name, v.Metrics[name])
+		fmt.Fprintf(&b, "  %-14s %.4g\n", name, v.Metrics[name])
 	}
 	fmt.Fprintf(&b, "exported       %s by GoKD %s\n", v.Exported, v.GoKD)
 	if v.Notes != "" {

@@ -34,6 +34,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // segmentOptions are gokd segment's flags.
 type segmentOptions struct {
 	model, out, backend string
+	truth               string // Ground-truth mask of the (single) input: the report adds the Dice.
 	inputs              []string
 	force, json         bool
 	frame, batch        int
@@ -61,6 +62,7 @@ func runSegment(args []string, stdout, stderr io.Writer) int {
 	flags.BoolVar(&o.force, "force", false, "replace existing outputs")
 	flags.IntVar(&o.frame, "frame", -1, "frame of a 4D input to segment (from 0)")
 	flags.BoolVar(&o.json, "json", false, "print one JSON object per volume instead of text")
+	flags.StringVar(&o.truth, "truth", "", "ground-truth mask of the input (one input only): report the Dice against it")
 	flags.IntVar(&o.batch, "batch", 8, "slices per inference batch")
 	flags.IntVar(&o.workers, "workers", 1, "volumes segmented at once")
 	flags.StringVar(&o.backend, "backend", backend.Config(), "GoMLX backend: go, or xla:cpu/xla:cuda in a cgo build")
@@ -74,6 +76,10 @@ func runSegment(args []string, stdout, stderr io.Writer) int {
 	if o.model == "" || len(o.inputs) == 0 || o.workers < 1 || o.batch < 1 {
 		_, _ = fmt.Fprintln(stderr, "gokd segment: need -model and at least one -in, with -workers and -batch ≥ 1")
 		flags.Usage()
+		return exitUsage
+	}
+	if o.truth != "" && len(o.inputs) != 1 {
+		_, _ = fmt.Fprintln(stderr, "gokd segment: -truth needs exactly one input")
 		return exitUsage
 	}
 	if f, ok := stderr.(*os.File); ok && !o.json {
@@ -107,6 +113,7 @@ type segmentReport struct {
 	TotalSeconds     float64   `json:"total_seconds"`
 	ForegroundVoxels int       `json:"foreground_voxels"`
 	ForegroundML     float64   `json:"foreground_ml"`
+	Dice             *float64  `json:"dice,omitempty"` // Against -truth.
 }
 
 // segment runs gokd segment; the error carries the exit code.
@@ -223,10 +230,55 @@ func segmentOne(s *deploy.Segmenter, model *deploy.Model, j job, o segmentOption
 		}
 		return nil, fail(exitFailure, err)
 	}
-	return &segmentReport{Model: model.Name, Role: model.Role, Parameters: model.Parameters, Input: j.in,
+	report := &segmentReport{Model: model.Name, Role: model.Role, Parameters: model.Parameters, Input: j.in,
 		Dims: v3.Dims, SpacingMM: v3.Spacing, Axes: v3.AxisCodes(), Output: j.out, Slices: seg.Slices,
 		Seconds: seg.Elapsed.Seconds(), TotalSeconds: time.Since(start).Seconds(),
-		ForegroundVoxels: seg.ForegroundVoxels, ForegroundML: seg.ForegroundML}, nil
+		ForegroundVoxels: seg.ForegroundVoxels, ForegroundML: seg.ForegroundML}
+	if o.truth != "" {
+		dice, err := diceAgainst(seg.Labels, o.truth, o.frame)
+		if err != nil {
+			return nil, err
+		}
+		report.Dice = &dice
+	}
+	return report, nil
+}
+
+// diceAgainst returns the Dice of labels' foreground against the mask in path (values above 0.5), which must lie
+// on the same grid.
+func diceAgainst(labels *volume.Volume, path string, frame int) (float64, error) {
+	truth, err := volume.ReadVolume(path)
+	if err != nil {
+		if isFileSystemError(err) {
+			return 0, fail(exitMissing, err)
+		}
+		return 0, fail(exitFormat, err)
+	}
+	if truth.NumFrames() > 1 {
+		if truth, err = deploy.SelectFrame(truth, max(frame, 0)); err != nil {
+			return 0, fail(exitFrame, err)
+		}
+	}
+	if err := labels.SameGrid(truth); err != nil {
+		return 0, failf(exitFormat, "-truth %s is not on the input's grid: %w", path, err)
+	}
+	var both, sum int
+	for i, label := range labels.Data {
+		a, b := label != 0, truth.Data[i] > 0.5
+		if a && b {
+			both++
+		}
+		if a {
+			sum++
+		}
+		if b {
+			sum++
+		}
+	}
+	if sum == 0 {
+		return 1, nil // Both empty: a perfect match.
+	}
+	return 2 * float64(both) / float64(sum), nil
 }
 
 // printReport prints one volume's report as text or as one JSON line.
@@ -251,6 +303,9 @@ func printReport(w io.Writer, r *segmentReport, asJSON bool) error {
 		"output  %s: foreground %.2f mL (%d voxels)\ntime    %.2f s per volume (%d slices; %.2f s with reading and writing)\n",
 		r.Model, r.Role, r.Parameters, r.Backend, r.Input, strings.Join(dims, "×"), strings.Join(spacing, "×"), r.Axes,
 		r.Output, r.ForegroundML, r.ForegroundVoxels, r.Seconds, r.Slices, r.TotalSeconds)
+	if err == nil && r.Dice != nil {
+		_, err = fmt.Fprintf(w, "dice    %.4f against the ground truth\n", *r.Dice)
+	}
 	return err
 }
 

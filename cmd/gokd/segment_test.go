@@ -103,6 +103,27 @@ func TestSegmentCommand(t *testing.T) {
 		t.Errorf("-json: exit %d, %q (%s)", code, stdout, stderr)
 	}
 
+	// Against its own previous output as the ground truth: Dice 1; against an empty mask: 0.
+	code, stdout, stderr = run("segment", "-model", model, "-in", in, "-out", filepath.Join(dir, "again.nii"), "-json",
+		"-truth", out)
+	report = segmentReport{}
+	if code != 0 || json.Unmarshal([]byte(stdout), &report) != nil || report.Dice == nil || *report.Dice != 1 {
+		t.Errorf("-truth: exit %d, %q (%s)", code, stdout, stderr)
+	}
+	if report.ForegroundVoxels == 0 {
+		t.Fatal("no foreground predicted: the Dice check is weak")
+	}
+	empty := filepath.Join(dir, "empty.nii")
+	if err := volume.NewNIfTIWriter(&volume.Volume{Dims: input.Dims, Spacing: input.Spacing, Affine: input.Affine,
+		Data: make([]float32, len(input.Data))}).Write(empty); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = run("segment", "-model", model, "-in", in, "-out", filepath.Join(dir, "again.nii"), "-force",
+		"-truth", empty)
+	if code != 0 || !strings.Contains(stdout, "dice    0.0000") {
+		t.Errorf("-truth empty: exit %d, %q", code, stdout)
+	}
+
 	folder, outs := filepath.Join(dir, "many"), filepath.Join(dir, "segs")
 	if err := os.MkdirAll(folder, 0o755); err != nil {
 		t.Fatal(err)
