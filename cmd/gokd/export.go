@@ -26,8 +26,13 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	out := flags.String("out", "", "model file to write, e.g. student.gokd (required)")
 	force := flags.Bool("force", false, "replace an existing model file")
 	backendName := flags.String("backend", backend.Config(), "GoMLX backend used if the model must be trained")
+	var data pairData
+	flags.StringVar(&data.image, "image", "", "train on this one image (with -mask) instead of the configuration's data")
+	flags.StringVar(&data.mask, "mask", "", "segmentation of -image")
+	flags.IntVar(&data.size, "size", 0, "slice size for -image (default: the configuration's)")
+	flags.IntVar(&data.steps, "steps", 0, "training steps of the model, if it must be trained (default: the configuration's)")
 	flags.Usage = func() {
-		_, _ = fmt.Fprint(stderr, "usage: gokd export -model NAME -out model.gokd [-config cfg.json] [-cache DIR]\n\n"+
+		_, _ = fmt.Fprint(stderr, "usage: gokd export -model NAME -out model.gokd [-config cfg.json | -image I -mask M] [-cache DIR]\n\n"+
 			"Writes a trained model of the experiment (reloaded from the cache, or trained now) into one file with its\n"+
 			"weights, architecture, preprocessing and provenance, for `gokd segment`.\n\nflags:\n")
 		flags.PrintDefaults()
@@ -42,14 +47,41 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		flags.Usage()
 		return exitUsage
 	}
-	err := export(stdout, *configPath, *cacheDir, *name, *out, *backendName, *force)
+	if (data.image == "") != (data.mask == "") {
+		_, _ = fmt.Fprintln(stderr, "gokd export: -image and -mask go together")
+		return exitUsage
+	}
+	err := export(stdout, *configPath, *cacheDir, *name, *out, *backendName, *force, data)
 	if err != nil {
 		_, _ = fmt.Fprintln(stderr, "gokd export:", err)
 	}
 	return exitCode(err)
 }
 
-func export(stdout io.Writer, configPath, cacheDir, name, out, backendName string, force bool) error {
+// pairData are export's flags that train on one image and its mask.
+type pairData struct {
+	image, mask string
+	size, steps int
+}
+
+// apply changes config accordingly.
+func (p pairData) apply(config *experiment.Config) {
+	if p.image != "" {
+		size := config.Data.Size
+		if p.size > 0 {
+			size = p.size
+		}
+		config.Data = experiment.DataConfig{Source: "pair", Path: p.image, MaskPath: p.mask, Size: size,
+			TestFraction: 0.3}
+	} else if p.size > 0 {
+		config.Data.Size = p.size
+	}
+	if p.steps > 0 {
+		config.Train.TeacherSteps, config.Train.SiteTeacherSteps, config.Train.StudentSteps = p.steps, p.steps, p.steps
+	}
+}
+
+func export(stdout io.Writer, configPath, cacheDir, name, out, backendName string, force bool, data pairData) error {
 	config := experiment.Default()
 	if configPath != "" {
 		blob, err := os.ReadFile(configPath)
@@ -58,6 +90,14 @@ func export(stdout io.Writer, configPath, cacheDir, name, out, backendName strin
 		}
 		if err := json.Unmarshal(blob, &config); err != nil {
 			return failf(exitFormat, "reading %s: %w", configPath, err)
+		}
+	}
+	data.apply(&config)
+	if data.image != "" {
+		for _, f := range []string{data.image, data.mask} {
+			if _, err := os.Stat(f); err != nil {
+				return fail(exitMissing, err)
+			}
 		}
 	}
 	b, err := backend.New(backendName)
