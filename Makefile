@@ -44,8 +44,13 @@ vet: ## go.mod and go.sum tidy, every file gofmt-formatted, go vet clean: each f
 
 # -count=1: the notebook tests run Jupyter in a subprocess, whose reads of GoKD's sources Go's test cache cannot see,
 # so a cached "ok" could hide a notebook broken by a change elsewhere.
+# The suite runs on the default backend (XLA's CPU compiler once `make setup` installed it); the packages whose
+# numbers depend on the backend (losses, networks, training, checkpoints) run a second time on the pure-Go backend.
 test: setup-test vet ## The whole suite, every notebook executed headless and checked included.
 	go test -count=1 -timeout 80m ./...
+	@if [ "$$(go run ./cmd/gokd backend)" != go ]; then \
+	  echo "again on the pure-Go backend: kd/losses kd/nets kd/train kd/ckpt"; \
+	  GOMLX_BACKEND=go go test -count=1 -timeout 20m ./kd/losses ./kd/nets ./kd/train ./kd/ckpt; fi
 
 verify: setup ## The reviewer's re-run: re-execute the committed notebooks into out/ and compare their key numbers.
 	go run ./cmd/gokd-nb verify -out out $(NOTEBOOKS)
@@ -53,7 +58,7 @@ verify: setup ## The reviewer's re-run: re-execute the committed notebooks into 
 notebooks: setup ## Re-execute every notebook in place, refreshing the outputs that are committed.
 	go run ./cmd/gokd-nb run -out notebooks $(NOTEBOOKS)
 
-bench: setup-bench ## Train step and inference of the default teacher and student: GoKD (Go backend) vs PyTorch.
+bench: setup-bench ## Train step and inference of the default teacher and student: GoKD on every backend present vs PyTorch.
 	go run ./cmd/gokd-bench
 
 DEVICECHECK_DIR := .devicecheck

@@ -54,15 +54,15 @@ func ShowCase(title string, caseSlices []datasets.Sample, predictions ...Predict
 		}
 		views[i], truth[i] = s, caseSlices[i].Mask
 	}
-	v := viewer.New(views).WithTitle(title).WithLayer("ground truth", truth, palette.GroundTruth, render.FillAndContour)
+	v := viewer.New(views).Title(title).Layer("ground truth", truth, palette.GroundTruth, render.FillAndContour)
 	for i, p := range predictions {
 		if len(p.Masks) != len(caseSlices) {
 			return fmt.Errorf("ShowCase %q: %s has %d masks for %d slices", title, p.Name, len(p.Masks), len(caseSlices))
 		}
-		v = v.WithLayer(p.Name, p.Masks, roleColour(p.Name, i), render.Contour)
+		v = v.Layer(p.Name, p.Masks, roleColour(p.Name, i), render.Contour)
 	}
 	if len(predictions) == 1 {
-		v = v.WithErrors(truth, predictions[0].Masks)
+		v = v.Errors(truth, predictions[0].Masks)
 	}
 	return DisplayViewer(title, v)
 }
@@ -71,7 +71,7 @@ func ShowCase(title string, caseSlices []datasets.Sample, predictions ...Predict
 // truth: the sites' different appearance at a glance.
 func ShowSites(title string, samples []datasets.Sample) error {
 	sites, subsets := datasets.SubsetsBySite(samples)
-	r := render.New().WithZoom(2)
+	r := render.New().Zoom(2)
 	panels := make([]compose.Panel, 0, len(sites))
 	for i, site := range sites {
 		first := CaseSamples(subsets[i], subsets[i][0].CaseKey())
@@ -109,7 +109,7 @@ func ShowComparison(title string, samples []datasets.Sample, teacher, student []
 			cases[i].Teacher = teacher[i]
 		}
 	}
-	img, err := compose.Comparison(render.New().WithZoom(2), cases)
+	img, err := compose.Comparison(render.New().Zoom(2), cases)
 	if err != nil {
 		return err
 	}

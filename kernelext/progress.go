@@ -140,7 +140,7 @@ func (p *Progress) Figure() (*chart.Figure, error) {
 	if err != nil {
 		return nil, fmt.Errorf("progress %q: %w", p.title, err)
 	}
-	return fig.WithSize(vg.Length(len(fig.Plots()))*4*vg.Inch, 2.8*vg.Inch), nil
+	return fig.Size(vg.Length(len(fig.Plots()))*4*vg.Inch, 2.8*vg.Inch), nil
 }
 
 func (p *Progress) chartDataURI() (string, error) {

@@ -6,6 +6,7 @@
 //	gokd info [-json] student.gokd
 //	gokd segment -model student.gokd -in case.nii.gz [-in …|folder] [-out case_seg.nii.gz|folder]
 //	             [-frame N] [-json] [-workers N] [-batch N] [-force] [-backend go]
+//	gokd backend [-why]
 //
 // Built with CGO_ENABLED=0 it is one static binary that runs on the pure-Go backend: `gokd segment` then needs
 // nothing but the model file (package kd/deploy). Its exit codes: 2 usage, 3 missing or unreadable file,

@@ -16,6 +16,7 @@ type subcommand struct {
 
 // subcommands lists gokd's verbs by name.
 var subcommands = map[string]subcommand{
+	"backend":    {"print the compute backend chosen here (-why: and why)", runBackend},
 	"experiment": {"train and compare teachers and students (the flagship experiment)", runExperiment},
 	"export":     {"write a trained model of the experiment into one model file", runExport},
 	"info":       {"print what a model file holds: architecture, preprocessing, provenance", runInfo},

@@ -15,6 +15,7 @@ import (
 // Create it with [NewEvaluator], configure it with its builder methods, then call [Evaluator.Evaluate].
 type Evaluator struct {
 	class int32
+	hd95  HD95Definition
 }
 
 // NewEvaluator returns an Evaluator that scores class 1 (the prostate) as the foreground.
@@ -23,6 +24,12 @@ func NewEvaluator() *Evaluator { return &Evaluator{class: 1} }
 // Class sets the label scored as foreground; every other label is background.
 func (e *Evaluator) Class(class int32) *Evaluator {
 	e.class = class
+	return e
+}
+
+// HD95Definition sets how HD95 combines the two directions of surface distances; the default is [HD95Pooled].
+func (e *Evaluator) HD95Definition(d HD95Definition) *Evaluator {
+	e.hd95 = d
 	return e
 }
 
@@ -148,7 +155,8 @@ func (e *Evaluator) evaluateCase(samples []datasets.Sample, predictions [][]int3
 		grid = Grid{Shape: grid.Shape[1:], SpacingMM: grid.SpacingMM[1:]}
 	}
 	var err error
-	result.Surface, err = scratch.surface.SurfaceLabels(scratch.pred, scratch.ref, e.class, grid)
+	surface := scratch.surface.HD95Definition(e.hd95)
+	result.Surface, err = surface.SurfaceLabels(scratch.pred, scratch.ref, e.class, grid)
 	if err != nil {
 		return CaseResult{}, fmt.Errorf("case %s: %w", first.CaseKey(), err)
 	}

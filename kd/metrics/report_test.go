@@ -186,3 +186,28 @@ func TestEvaluateSingleSliceCaseIn2D(t *testing.T) {
 		t.Errorf("single 2D slice shifted 2 columns of 0.5 mm: HD95 %v, want 1", got)
 	}
 }
+
+// The Evaluator passes its HD95Definition to the surface computation: a one-slice case whose reference is one
+// pixel at the end of the predicted line (TestHD95DefinitionsByHand's pair) has HD95 18 mm pooled, 18.05 directed.
+func TestEvaluatorHD95Definition(t *testing.T) {
+	const size = 20
+	mask, prediction := make([]int32, size*size), make([]int32, size*size)
+	mask[0] = 1
+	for col := range size {
+		prediction[col] = 1
+	}
+	samples := []datasets.Sample{{Mask: mask, Size: size, Channels: 1, Site: "A", Case: "1",
+		PixelSpacingMM: [2]float64{1, 1}}}
+	for _, c := range []struct {
+		definition HD95Definition
+		want       float64
+	}{{HD95Pooled, 18}, {HD95Directed, 18.05}} {
+		report, err := NewEvaluator().HD95Definition(c.definition).Evaluate(samples, [][]int32{prediction})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := report.Cases[0].Surface.HD95; !closeTo(got, c.want, 1e-12) {
+			t.Errorf("%v: HD95 %v mm, want %v", c.definition, got, c.want)
+		}
+	}
+}

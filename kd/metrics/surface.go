@@ -3,7 +3,6 @@ package metrics
 import (
 	"fmt"
 	"math"
-	"slices"
 )
 
 // Grid describes the voxel lattice a flat mask is laid out on: row-major, the last axis varying fastest.
@@ -44,11 +43,14 @@ func (g Grid) Validate() error {
 // SurfaceMetrics are the boundary distances between a prediction and its reference, in mm.
 //
 // The surface of a mask is its voxels with at least one face neighbour outside the mask (voxels on the border of
-// the grid count as surface). Each surface voxel of one mask is given the Euclidean distance to the nearest surface
-// voxel of the other; the metrics summarise the pooled distances of both directions, as MedPy's hd95 and assd do.
+// the grid count as surface): the mask minus its erosion by the face-connected structuring element, as in MONAI
+// and MedPy. Each surface voxel of one mask is given the Euclidean distance to the nearest surface voxel of the
+// other. HD95 is a 95th percentile with linear interpolation (numpy.percentile's and torch.quantile's default) of
+// these distances, pooled or per direction as the [HD95Definition] says; the Hausdorff distance and ASSD summarise
+// the pooled distances of both directions.
 // If both masks are empty all distances are 0; if exactly one is empty they are +Inf.
 type SurfaceMetrics struct {
-	HD95      float64 // 95th percentile of the pooled distances (linear interpolation, as numpy.percentile).
+	HD95      float64 // 95th percentile of the distances, under the Workspace's HD95Definition (pooled by default).
 	Hausdorff float64 // Largest distance: the Hausdorff distance.
 	ASSD      float64 // Mean of the pooled distances: the average symmetric surface distance.
 
@@ -56,13 +58,16 @@ type SurfaceMetrics struct {
 }
 
 // Workspace holds the buffers of surface-distance computations, so that evaluating many cases allocates only
-// when a case is larger than any before it. The zero value is ready to use; it is not safe for concurrent use.
+// when a case is larger than any before it, and the choice of [HD95Definition]. The zero value is ready to use
+// (with [HD95Pooled]); it is not safe for concurrent use.
 type Workspace struct {
+	hd95Definition HD95Definition
+
 	predLabels, refLabels []bool    // Whole-volume binarisation of label maps.
 	pred, ref             []bool    // Masks cropped to the bounding box of their union.
 	predSurf, refSurf     []bool    // Surfaces of the cropped masks.
 	sqDist                []float64 // Squared distance transform of the crop.
-	distances             []float64 // Pooled surface distances, both directions.
+	distances             []float64 // Surface distances: prediction to reference, then reference to prediction.
 	lo, hi, cropShape     []int     // Bounding box of the union, and its size.
 	coords                []int     // Scratch coordinates for lattice walks.
 
@@ -78,8 +83,8 @@ func Surface(pred, ref []bool, grid Grid) (SurfaceMetrics, error) {
 	return new(Workspace).Surface(pred, ref, grid)
 }
 
-// HD95 is the 95th percentile of the symmetric surface distances between two binary masks, in mm; see
-// [SurfaceMetrics] for the definition and the empty-mask conventions.
+// HD95 is the 95th percentile of the pooled surface distances of both directions between two binary masks, in mm
+// ([HD95Pooled]); see [SurfaceMetrics] for the definition and the empty-mask conventions.
 func HD95(pred, ref []bool, grid Grid) (float64, error) {
 	m, err := Surface(pred, ref, grid)
 	return m.HD95, err
@@ -98,6 +103,9 @@ func (w *Workspace) SurfaceLabels(pred, ref []int32, class int32, grid Grid) (Su
 // distance, lies inside it, so the result is the same as on the whole grid.
 func (w *Workspace) Surface(pred, ref []bool, grid Grid) (SurfaceMetrics, error) {
 	if err := grid.Validate(); err != nil {
+		return SurfaceMetrics{}, err
+	}
+	if err := w.hd95Definition.validate(); err != nil {
 		return SurfaceMetrics{}, err
 	}
 	if n := grid.NumVoxels(); len(pred) != n || len(ref) != n {
@@ -125,14 +133,15 @@ func (w *Workspace) Surface(pred, ref []bool, grid Grid) (SurfaceMetrics, error)
 	w.distances = w.distances[:0]
 	nPred := w.collectDistances(w.predSurf, w.refSurf, grid.SpacingMM)
 	nRef := w.collectDistances(w.refSurf, w.predSurf, grid.SpacingMM)
-	slices.Sort(w.distances)
-	var sum float64
+	var sum, largest float64 // Summed in lattice order, so that ASSD is the same under every HD95Definition.
 	for _, d := range w.distances {
 		sum += d
+		largest = max(largest, d)
 	}
+	hd95 := w.hd95Definition.hd95(w.distances, nPred)
 	return SurfaceMetrics{
-		HD95:              percentileOfSorted(w.distances, 95),
-		Hausdorff:         w.distances[len(w.distances)-1],
+		HD95:              hd95,
+		Hausdorff:         largest,
 		ASSD:              sum / float64(len(w.distances)),
 		PredSurfaceVoxels: nPred,
 		RefSurfaceVoxels:  nRef,

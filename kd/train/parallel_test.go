@@ -61,23 +61,29 @@ func TestOneDeviceIsPlainTraining(t *testing.T) {
 	}
 	want := variables(t, plain)
 	for _, devices := range []int{1, AllDevices} {
+		if devices == AllDevices && backend.NumDevices() > 1 {
+			continue // Data-parallel training: TestShardedPathMatchesPlainTraining.
+		}
 		trained, _, err := Run(backend, parallelJob(t, devices))
 		if err != nil {
 			t.Fatalf("Devices=%d: %v", devices, err)
 		}
 		if d := maxDifference(t, want, variables(t, trained)); d != 0 {
-			t.Errorf("Devices=%d on a one-device backend: weights differ from plain training by %g", devices, d)
+			t.Errorf("Devices=%d: weights differ from plain training by %g", devices, d)
 		}
 	}
 }
 
 // TestShardedPathMatchesPlainTraining runs the data-parallel code path (sharded batches, AutoSharding) on a mesh
-// of one device. GoMLX's Go backend cannot build distributed graphs (compute v0.1.3: its Builder inherits
+// of two devices where the backend has them (XLA's CPU plugin offers four on any machine), else of one. GoMLX's Go
+// backend cannot build distributed graphs (compute v0.1.14: its Builder inherits
 // notimplemented.Builder.DistributedAutoSharding), so there the test checks that the failure is a clear error and
-// skips; on a backend that can, the weights must match plain training.
+// skips; on a backend that can, the weights must match plain training up to float32 rounding (the all-reduce sums
+// the replicas' gradients in another order: measured 1.2e-7 on xla:cpu).
 func TestShardedPathMatchesPlainTraining(t *testing.T) {
 	backend := newBackend(t)
-	job := parallelJob(t, 1)
+	devices := min(2, backend.NumDevices())
+	job := parallelJob(t, devices)
 	job.forceSharding = true
 	sharded, _, err := Run(backend, job)
 	if err != nil {
@@ -91,7 +97,7 @@ func TestShardedPathMatchesPlainTraining(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d := maxDifference(t, variables(t, plain), variables(t, sharded)); d > 1e-5 {
-		t.Errorf("data-parallel path on one device: weights differ from plain training by %g", d)
+		t.Errorf("data-parallel path on %d device(s): weights differ from plain training by %g", devices, d)
 	}
 }
 

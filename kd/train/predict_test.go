@@ -3,12 +3,19 @@ package train
 import (
 	"testing"
 
+	gokdbackend "github.com/gokd/gokd/backend"
+
 	"github.com/gokd/gokd/kd/losses"
 	"github.com/gomlx/compute/gobackend"
 )
 
+// The sequential schedule is the Go backend's: the test runs there whatever $GOMLX_BACKEND says.
 func TestSequentialBackendInfersWithTheSameWeights(t *testing.T) {
-	backend := newBackend(t)
+	backend, err := gokdbackend.New(gokdbackend.Go)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(backend.Finalize)
 	m, _, err := Run(backend, Job{Name: "toy", Net: toyNet(4), Data: toyData(t, toySamples(16, 1), 1), Steps: 3,
 		Seed: 1, Objective: losses.DefaultObjective()})
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	gokdbackend "github.com/gokd/gokd/backend"
+
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/batch"
 	"github.com/gokd/gokd/kd/ckpt"
@@ -55,8 +57,10 @@ func toyData(t *testing.T, samples []datasets.Sample, seed uint64) *batch.Datase
 	return ds
 }
 
+// newBackend is the backend of the tests: $GOMLX_BACKEND, else GoKD's default (XLA's CPU compiler when its plugin
+// is installed, else the Go backend); `make test` runs this package on both.
 func newBackend(t *testing.T) compute.Backend {
-	b, err := compute.NewWithConfig("go")
+	b, err := gokdbackend.FromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}

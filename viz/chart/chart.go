@@ -1,6 +1,3 @@
-// Package chart draws GoKD's result charts with gonum/plot: training curves of several runs, Dice per site as
-// grouped bars, and accuracy against model size or latency as labelled scatters, encoded to PNG or SVG bytes.
-// Series take their colours from the Okabe–Ito palette.
 package chart
 
 import (
@@ -53,8 +50,8 @@ func NewFigure(plots ...*plot.Plot) *Figure {
 	return &Figure{plots: plots, width: PanelWidth * vg.Length(len(plots)), height: PanelHeight}
 }
 
-// WithSize sets the size of the whole figure.
-func (f *Figure) WithSize(width, height vg.Length) *Figure {
+// Size sets the size of the whole figure.
+func (f *Figure) Size(width, height vg.Length) *Figure {
 	f.width, f.height = width, height
 	return f
 }

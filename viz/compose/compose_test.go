@@ -111,7 +111,7 @@ func TestComparison(t *testing.T) {
 		cases = append(cases, compose.Case{Label: []string{"site0/a #0", "site1/b #1"}[i], Slice: c.Slice,
 			Truth: c.Truth, Teacher: c.Teacher, Student: c.Student})
 	}
-	r := render.New().WithZoom(3)
+	r := render.New().Zoom(3)
 	img, err := compose.Comparison(r, cases)
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +148,7 @@ func TestGoldenVolumeMontage(t *testing.T) {
 		slices = append(slices, c.Slice)
 		layers = append(layers, []render.Layer{render.NewLayer("GT", c.Truth, palette.GroundTruth, render.Contour)})
 	}
-	img, err := compose.VolumeMontage(render.New().WithZoom(2), slices, layers, 2, 3)
+	img, err := compose.VolumeMontage(render.New().Zoom(2), slices, layers, 2, 3)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 // BenchmarkOverlay renders a 128² slice at zoom 3 with a filled and contoured layer.
 func BenchmarkOverlay(b *testing.B) {
 	c := testimage.New(128, 0)
-	r := render.New().WithZoom(3).WithInterpolation(render.Bilinear)
+	r := render.New().Zoom(3).Interpolation(render.Bilinear)
 	layer := render.NewLayer("GT", c.Truth, palette.GroundTruth, render.FillAndContour)
 	for b.Loop() {
 		if _, err := r.Overlay(c.Slice, layer); err != nil {

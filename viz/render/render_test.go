@@ -67,7 +67,7 @@ func ramp(height, width int) render.Slice {
 
 func TestGrayZoomNearestAndBilinear(t *testing.T) {
 	s := ramp(2, 4)
-	r := render.New().WithWindow(render.Window{Low: 0, High: 3}).WithZoom(2)
+	r := render.New().FixedWindow(render.Window{Low: 0, High: 3}).Zoom(2)
 	img, err := r.Gray(s)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestGrayZoomNearestAndBilinear(t *testing.T) {
 			}
 		}
 	}
-	smooth, err := r.WithInterpolation(render.Bilinear).Gray(s)
+	smooth, err := r.Interpolation(render.Bilinear).Gray(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestGrayZoomNearestAndBilinear(t *testing.T) {
 		t.Errorf("bilinear ends = %d, %d; want 0 and 255 (clamped to edge pixels)", smooth.GrayAt(0, 0).Y,
 			smooth.GrayAt(7, 0).Y)
 	}
-	if h, w := render.New().WithZoom(0.5).OutputSize(5, 64); h != 3 || w != 32 {
+	if h, w := render.New().Zoom(0.5).OutputSize(5, 64); h != 3 || w != 32 {
 		t.Errorf("OutputSize(5, 64) at zoom 0.5 = %d×%d, want 3×32", h, w)
 	}
 }
@@ -112,7 +112,7 @@ func TestGrayZoomNearestAndBilinear(t *testing.T) {
 func TestOrientationAsStored(t *testing.T) {
 	s := render.Slice{Pixels: make([]float32, 6*6), Height: 6, Width: 6}
 	s.Pixels[0*6+5] = 1
-	img, err := render.New().WithWindow(render.Window{Low: 0, High: 1}).WithZoom(3).Gray(s)
+	img, err := render.New().FixedWindow(render.Window{Low: 0, High: 1}).Zoom(3).Gray(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestLayerImageFillAndContour(t *testing.T) {
 			mask[y*size+x] = 1
 		}
 	}
-	r := render.New().WithFillOpacity(0.5)
+	r := render.New().FillOpacity(0.5)
 	img, err := r.LayerImage(s, render.NewLayer("GT", mask, palette.GroundTruth, render.FillAndContour))
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +177,7 @@ func TestLayerImageFillAndContour(t *testing.T) {
 		!strings.Contains(err.Error(), `"short"`) {
 		t.Errorf("short mask: error %v, want one naming the layer", err)
 	}
-	if _, err := render.New().WithZoom(0).Gray(s); err == nil {
+	if _, err := render.New().Zoom(0).Gray(s); err == nil {
 		t.Error("zoom 0: no error")
 	}
 }
@@ -236,7 +236,7 @@ func TestGoldenOverlay(t *testing.T) {
 		render.NewLayer("Teacher", c.Teacher, palette.Teacher, render.Contour),
 		render.NewLayer("Student", c.Student, palette.Student, render.FillAndContour),
 	}
-	img, err := render.New().WithZoom(3).Overlay(c.Slice, layers...)
+	img, err := render.New().Zoom(3).Overlay(c.Slice, layers...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestGoldenBilinearErrorMap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := render.New().WithZoom(2.5).WithInterpolation(render.Bilinear).WithFillOpacity(0.6).
+	img, err := render.New().Zoom(2.5).Interpolation(render.Bilinear).FillOpacity(0.6).
 		Overlay(c.Slice, fp, fn)
 	if err != nil {
 		t.Fatal(err)

@@ -17,10 +17,10 @@ const (
 	Bilinear
 )
 
-// Renderer renders slices to images. Create one with [New] and configure it with the With* methods, which
+// Renderer renders slices to images. Create one with [New] and configure it with its setters, which
 // modify and return it:
 //
-//	r := render.New().WithZoom(3).WithInterpolation(render.Bilinear)
+//	r := render.New().Zoom(3).Interpolation(render.Bilinear)
 //	img, err := r.Overlay(slice, render.NewLayer("GT", mask, palette.GroundTruth, render.Contour))
 //
 // A Renderer is not safe for concurrent configuration, but rendering with it from several goroutines is fine.
@@ -50,47 +50,47 @@ func (r *Renderer) Clone() *Renderer {
 	return &c
 }
 
-// WithWindow fixes the window instead of computing it from percentiles.
-func (r *Renderer) WithWindow(w Window) *Renderer {
+// FixedWindow fixes the window instead of computing it from percentiles.
+func (r *Renderer) FixedWindow(w Window) *Renderer {
 	r.window = &w
 	return r
 }
 
-// WithPercentiles sets the percentiles (0–100) the automatic window spans, and drops any fixed window.
-func (r *Renderer) WithPercentiles(low, high float64) *Renderer {
+// Percentiles sets the percentiles (0–100) the automatic window spans, and drops any fixed window.
+func (r *Renderer) Percentiles(low, high float64) *Renderer {
 	r.window, r.lowPercentile, r.highPercentile = nil, low, high
 	return r
 }
 
-// WithZoom sets the scale factor from slice pixels to image pixels; it may be below 1 to shrink.
-func (r *Renderer) WithZoom(zoom float64) *Renderer {
+// Zoom sets the scale factor from slice pixels to image pixels; it may be below 1 to shrink.
+func (r *Renderer) Zoom(zoom float64) *Renderer {
 	r.zoom = zoom
 	return r
 }
 
-// WithInterpolation sets how intensities are resampled when zooming.
-func (r *Renderer) WithInterpolation(i Interpolation) *Renderer {
+// Interpolation sets how intensities are resampled when zooming.
+func (r *Renderer) Interpolation(i Interpolation) *Renderer {
 	r.interpolation = i
 	return r
 }
 
-// WithFillOpacity sets the opacity (0–1) of mask fills; contours are always opaque.
-func (r *Renderer) WithFillOpacity(opacity float64) *Renderer {
+// FillOpacity sets the opacity (0–1) of mask fills; contours are always opaque.
+func (r *Renderer) FillOpacity(opacity float64) *Renderer {
 	r.fillOpacity = opacity
 	return r
 }
 
-// WithContourWidth sets the contour thickness in image pixels.
-func (r *Renderer) WithContourWidth(pixels int) *Renderer {
+// ContourWidth sets the contour thickness in image pixels.
+func (r *Renderer) ContourWidth(pixels int) *Renderer {
 	r.contourWidth = pixels
 	return r
 }
 
-// Zoom returns the configured scale factor.
-func (r *Renderer) Zoom() float64 { return r.zoom }
+// ZoomFactor returns the configured scale factor.
+func (r *Renderer) ZoomFactor() float64 { return r.zoom }
 
-// Interpolation returns the configured intensity resampling.
-func (r *Renderer) Interpolation() Interpolation { return r.interpolation }
+// InterpolationMode returns the configured intensity resampling.
+func (r *Renderer) InterpolationMode() Interpolation { return r.interpolation }
 
 func (r *Renderer) validate() error {
 	if !(r.zoom > 0) || math.IsInf(r.zoom, 0) {

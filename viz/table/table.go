@@ -1,5 +1,3 @@
-// Package table holds results as a small generic table (named columns, rows of strings and numbers) and renders
-// it as HTML or aligned plain text, numbers formatted per column.
 package table
 
 import (
@@ -28,9 +26,9 @@ func New(columns ...string) *Table {
 	return &Table{columns: columns, formats: formats}
 }
 
-// WithFormat sets the fmt verb used for the floating-point cells of the named column (e.g. "%.3f"). An unknown
+// Format sets the fmt verb used for the floating-point cells of the named column (e.g. "%.3f"). An unknown
 // column is ignored rather than failing, so that a chain of options stays an expression.
-func (t *Table) WithFormat(column, format string) *Table {
+func (t *Table) Format(column, format string) *Table {
 	for i, c := range t.columns {
 		if c == column {
 			t.formats[i] = format

@@ -9,7 +9,7 @@ import (
 )
 
 func results(t *testing.T) *table.Table {
-	tab := table.New("model", "site", "Dice", "params").WithFormat("Dice", "%.3f")
+	tab := table.New("model", "site", "Dice", "params").Format("Dice", "%.3f")
 	for _, row := range [][]any{{"teacher", "BIDMC", 0.91234, 31_000_000}, {"student <KD>", "HK", float32(0.8), 1_900_000}} {
 		if err := tab.Add(row...); err != nil {
 			t.Fatal(err)

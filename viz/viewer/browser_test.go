@@ -93,8 +93,8 @@ func TestViewerInNbconvertExportInChromium(t *testing.T) {
 		t.Skip("browser test skipped in -short mode")
 	}
 	slices, truth, _ := volume(9, 48)
-	html, err := viewer.New(slices).WithRenderer(render.New().WithZoom(2)).WithDisplayWidth(480).
-		WithLayer("Ground truth", truth, palette.GroundTruth, render.FillAndContour).HTML()
+	html, err := viewer.New(slices).Renderer(render.New().Zoom(2)).DisplayWidth(480).
+		Layer("Ground truth", truth, palette.GroundTruth, render.FillAndContour).HTML()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,3 @@
-// Package viewer builds a self-contained HTML slice viewer: every slice of a volume pre-rendered as a data-URI
-// image, mask layers as separate transparent images stacked with CSS and toggled by checkboxes, a range slider
-// and arrow keys to move through the slices. Everything is inline (no external resources, no widgets), so the
-// viewer works in live Jupyter, in a saved notebook reopened without a kernel and in an nbconvert HTML export.
-// Several viewers can share a page: each has its own element ids.
 package viewer
 
 import (
@@ -31,7 +26,7 @@ type Layer struct {
 	Hidden bool // Initially unchecked.
 }
 
-// Viewer configures a slice viewer. Create it with [New], configure it with the With* methods, and call
+// Viewer configures a slice viewer. Create it with [New], configure it with its setters, and call
 // [Viewer.HTML]. Configuration errors are reported by HTML.
 type Viewer struct {
 	slices       []render.Slice
@@ -55,21 +50,21 @@ func New(slices []render.Slice) *Viewer {
 		displayWidth: 384}
 }
 
-// WithLayer adds a toggleable mask layer; masks holds one mask per slice (nil for none).
-func (v *Viewer) WithLayer(name string, masks [][]int32, c color.NRGBA, style render.Style) *Viewer {
+// Layer adds a toggleable mask layer; masks holds one mask per slice (nil for none).
+func (v *Viewer) Layer(name string, masks [][]int32, c color.NRGBA, style render.Style) *Viewer {
 	v.layers = append(v.layers, Layer{Name: name, Masks: masks, Color: c, Style: style})
 	return v
 }
 
-// WithLayers adds fully specified layers, e.g. initially hidden ones.
-func (v *Viewer) WithLayers(layers ...Layer) *Viewer {
+// Layers adds fully specified layers, e.g. initially hidden ones.
+func (v *Viewer) Layers(layers ...Layer) *Viewer {
 	v.layers = append(v.layers, layers...)
 	return v
 }
 
-// WithErrors adds two initially hidden layers, false positives and false negatives of prediction against
+// Errors adds two initially hidden layers, false positives and false negatives of prediction against
 // truth (one mask per slice each), in the palette's error colours.
-func (v *Viewer) WithErrors(truth, prediction [][]int32) *Viewer {
+func (v *Viewer) Errors(truth, prediction [][]int32) *Viewer {
 	if len(truth) != len(prediction) {
 		v.err = fmt.Errorf("viewer: error layers: %d truth masks, %d predictions", len(truth), len(prediction))
 		return v
@@ -84,47 +79,47 @@ func (v *Viewer) WithErrors(truth, prediction [][]int32) *Viewer {
 		}
 		fp[i], fn[i] = fpLayer.Mask, fnLayer.Mask
 	}
-	return v.WithLayers(
+	return v.Layers(
 		Layer{Name: fpLayer.Name, Masks: fp, Color: fpLayer.Color, Style: render.Fill, Hidden: true},
 		Layer{Name: fnLayer.Name, Masks: fn, Color: fnLayer.Color, Style: render.Fill, Hidden: true})
 }
 
-// WithRenderer sets the renderer (window, zoom, interpolation, fill opacity). Without a fixed window, one window
+// Renderer sets the renderer (window, zoom, interpolation, fill opacity). Without a fixed window, one window
 // is computed over the whole volume.
-func (v *Viewer) WithRenderer(r *render.Renderer) *Viewer {
+func (v *Viewer) Renderer(r *render.Renderer) *Viewer {
 	v.renderer = r
 	return v
 }
 
-// WithTitle sets a title shown above the image.
-func (v *Viewer) WithTitle(title string) *Viewer {
+// Title sets a title shown above the image.
+func (v *Viewer) Title(title string) *Viewer {
 	v.title = title
 	return v
 }
 
-// WithID sets the viewer's element id (letters, digits, '-' and '_'); by default it is random, so that several
+// ID sets the viewer's element id (letters, digits, '-' and '_'); by default it is random, so that several
 // viewers never clash in one page.
-func (v *Viewer) WithID(id string) *Viewer {
+func (v *Viewer) ID(id string) *Viewer {
 	v.id = id
 	return v
 }
 
-// WithInitialSlice sets the slice shown first. A URL fragment "#slice=K" (or "#<id>=K") overrides it when the
+// InitialSlice sets the slice shown first. A URL fragment "#slice=K" (or "#<id>=K") overrides it when the
 // page loads, which lets a link (or a test) open a given slice.
-func (v *Viewer) WithInitialSlice(i int) *Viewer {
+func (v *Viewer) InitialSlice(i int) *Viewer {
 	v.initial = i
 	return v
 }
 
-// WithMaxBytes bounds the size of the HTML. Beyond it the slices are re-encoded as JPEG, then downscaled by
+// MaxBytes bounds the size of the HTML. Beyond it the slices are re-encoded as JPEG, then downscaled by
 // halves, until they fit.
-func (v *Viewer) WithMaxBytes(n int) *Viewer {
+func (v *Viewer) MaxBytes(n int) *Viewer {
 	v.maxBytes = n
 	return v
 }
 
-// WithDisplayWidth sets the on-screen width of the image in CSS pixels (the height follows the aspect ratio).
-func (v *Viewer) WithDisplayWidth(px int) *Viewer {
+// DisplayWidth sets the on-screen width of the image in CSS pixels (the height follows the aspect ratio).
+func (v *Viewer) DisplayWidth(px int) *Viewer {
 	v.displayWidth = px
 	return v
 }
@@ -143,7 +138,7 @@ func (v *Viewer) HTML() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("viewer: %w", err)
 	}
-	r.WithWindow(window)
+	r.FixedWindow(window)
 	smallest := 16.0 / float64(max(v.slices[0].Height, v.slices[0].Width))
 	for {
 		for _, encoding := range []encoding{encodePNG, encodeJPEG} {
@@ -155,11 +150,11 @@ func (v *Viewer) HTML() (string, error) {
 				return page, nil
 			}
 		}
-		if r.Zoom()/2 < smallest {
+		if r.ZoomFactor()/2 < smallest {
 			return "", fmt.Errorf("viewer: %d slices of %d×%d do not fit in %d bytes even at 16 pixels wide",
 				len(v.slices), v.slices[0].Height, v.slices[0].Width, v.maxBytes)
 		}
-		r.WithZoom(r.Zoom() / 2)
+		r.Zoom(r.ZoomFactor() / 2)
 	}
 }
 
@@ -267,7 +262,7 @@ func (v *Viewer) build(id string, r *render.Renderer, encodeBase encoding) (stri
 		Width: v.displayWidth, Height: (v.displayWidth*s.Height + s.Width/2) / s.Width,
 		Base: template.URL(f.Base[v.initial]), Rendering: "pixelated",
 	}
-	if r.Interpolation() == render.Bilinear {
+	if r.InterpolationMode() == render.Bilinear {
 		page.Rendering = "auto"
 	}
 	for j, l := range v.layers {

@@ -78,10 +78,10 @@ func byID(t *testing.T, elements []element, id string) element {
 func TestViewerStructure(t *testing.T) {
 	const n, size = 10, 32
 	slices, truth, student := volume(n, size)
-	page, err := viewer.New(slices).WithID("v1").WithTitle("Case <00>").
-		WithLayer("Ground truth", truth, palette.GroundTruth, render.Contour).
-		WithLayer("Student", student, palette.Student, render.FillAndContour).
-		WithErrors(truth, student).WithInitialSlice(3).HTML()
+	page, err := viewer.New(slices).ID("v1").Title("Case <00>").
+		Layer("Ground truth", truth, palette.GroundTruth, render.Contour).
+		Layer("Student", student, palette.Student, render.FillAndContour).
+		Errors(truth, student).InitialSlice(3).HTML()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestViewerIDsUniqueAcrossViewers(t *testing.T) {
 	slices, truth, _ := volume(3, 16)
 	var page strings.Builder
 	for range 2 {
-		html, err := viewer.New(slices).WithLayer("GT", truth, palette.GroundTruth, render.Contour).HTML()
+		html, err := viewer.New(slices).Layer("GT", truth, palette.GroundTruth, render.Contour).HTML()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,8 +167,8 @@ func TestViewerIDsUniqueAcrossViewers(t *testing.T) {
 
 func TestViewerSizeBudget(t *testing.T) {
 	slices, truth, student := volume(64, 128)
-	v := viewer.New(slices).WithLayer("GT", truth, palette.GroundTruth, render.Contour).
-		WithLayer("Student", student, palette.Student, render.FillAndContour)
+	v := viewer.New(slices).Layer("GT", truth, palette.GroundTruth, render.Contour).
+		Layer("Student", student, palette.Student, render.FillAndContour)
 	page, err := v.HTML()
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +178,7 @@ func TestViewerSizeBudget(t *testing.T) {
 		t.Errorf("viewer is %d bytes, over the %d budget", len(page), viewer.DefaultMaxBytes)
 	}
 	const tight = 400_000
-	small, err := v.WithMaxBytes(tight).HTML()
+	small, err := v.MaxBytes(tight).HTML()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestViewerSizeBudget(t *testing.T) {
 	if n := strings.Count(small, "data:image/"); n < 64 {
 		t.Errorf("tight budget: %d inline images, want every one of the 64 slices", n)
 	}
-	if _, err := v.WithMaxBytes(1000).HTML(); err == nil {
+	if _, err := v.MaxBytes(1000).HTML(); err == nil {
 		t.Error("impossible budget: no error")
 	}
 }
@@ -197,10 +197,10 @@ func TestViewerRejectsBadInput(t *testing.T) {
 	slices, truth, _ := volume(4, 16)
 	for name, v := range map[string]*viewer.Viewer{
 		"no slices":       viewer.New(nil),
-		"short layer":     viewer.New(slices).WithLayer("GT", truth[:2], palette.GroundTruth, render.Contour),
-		"initial":         viewer.New(slices).WithInitialSlice(4),
-		"id":              viewer.New(slices).WithID(`x"y`),
-		"errors mismatch": viewer.New(slices).WithErrors(truth, truth[:3]),
+		"short layer":     viewer.New(slices).Layer("GT", truth[:2], palette.GroundTruth, render.Contour),
+		"initial":         viewer.New(slices).InitialSlice(4),
+		"id":              viewer.New(slices).ID(`x"y`),
+		"errors mismatch": viewer.New(slices).Errors(truth, truth[:3]),
 	} {
 		if _, err := v.HTML(); err == nil {
 			t.Errorf("%s: no error", name)
@@ -211,8 +211,8 @@ func TestViewerRejectsBadInput(t *testing.T) {
 // BenchmarkViewer64x128 builds the viewer of a 64-slice 128² volume with two layers.
 func BenchmarkViewer64x128(b *testing.B) {
 	slices, truth, student := volume(64, 128)
-	v := viewer.New(slices).WithLayer("GT", truth, palette.GroundTruth, render.Contour).
-		WithLayer("Student", student, palette.Student, render.FillAndContour)
+	v := viewer.New(slices).Layer("GT", truth, palette.GroundTruth, render.Contour).
+		Layer("Student", student, palette.Student, render.FillAndContour)
 	for b.Loop() {
 		if _, err := v.HTML(); err != nil {
 			b.Fatal(err)
