@@ -137,7 +137,7 @@ func segment(o segmentOptions, stdout, stderr io.Writer) error {
 	var archErr *ckpt.ArchitectureError
 	switch {
 	case err == nil:
-	case errors.As(err, &archErr):
+	case errors.As(err, &archErr) && len(archErr.Problems) > 0:
 		return failf(exitModel, "%s: its weights do not match the model's architecture: %d variables differ, "+
 			"first %s", o.model, len(archErr.Problems), archErr.Problems[0])
 	case errors.Is(err, deploy.ErrNotModel):
