@@ -12,7 +12,9 @@
 //   - kd/ckpt: atomic checkpoints that refuse another architecture with a clear error;
 //   - kd/runcache: results and trained models kept on disk by configuration and seed;
 //   - kd/experiment: the experiment runner (experiment.Runner in runner.go) used by the notebooks and by
-//     `gokd experiment`.
+//     `gokd experiment`; Runner.Export writes a trained model into a model file (`gokd export`);
+//   - kd/deploy: self-describing model files and the segmentation of whole volumes on their own grids
+//     (`gokd info`, `gokd segment`).
 //
 // Nothing in kd knows about notebooks: it depends on GoMLX, on package datasets and on package backend only
 // (layering_test.go checks it).

@@ -2,7 +2,16 @@
 // volumes on a plain CPU.
 //
 //	gokd experiment [-config cfg.json] [-cache DIR] [-parallel N] [-print-config]
+//	gokd export -model student_single_kd-s1 -out student.gokd [-config cfg.json] [-cache DIR] [-force]
+//	gokd info [-json] student.gokd
+//	gokd segment -model student.gokd -in case.nii.gz [-in …|folder] [-out case_seg.nii.gz|folder]
+//	             [-frame N] [-json] [-workers N] [-batch N] [-force] [-backend go]
 //	gokd backend [-why]
+//
+// Built with CGO_ENABLED=0 it is one static binary that runs on the pure-Go backend: `gokd segment` then needs
+// nothing but the model file (package kd/deploy). Its exit codes: 2 usage, 3 missing or unreadable file,
+// 4 unsupported or corrupt format, 5 not a GoKD model or another architecture, 6 output exists without -force,
+// 7 a 4D input without -frame, 1 anything else.
 //
 // Each subcommand prints its own flags with -h. Developer tools live beside it: cmd/gokd-nb (notebooks),
 // cmd/gokd-bench (speed against PyTorch) and cmd/gokd-devicecheck (accelerator machines).

@@ -18,6 +18,9 @@ type subcommand struct {
 var subcommands = map[string]subcommand{
 	"backend":    {"print the compute backend chosen here (-why: and why)", runBackend},
 	"experiment": {"train and compare teachers and students (the flagship experiment)", runExperiment},
+	"export":     {"write a trained model of the experiment into one model file", runExport},
+	"info":       {"print what a model file holds: architecture, preprocessing, provenance", runInfo},
+	"segment":    {"segment MRI volumes with a model file, on the inputs' own grids", runSegment},
 }
 
 func main() { os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -122,18 +122,41 @@ func (l *Loader) LoadPairStack(imagePath, maskPath, site, caseName string) (*dat
 	if err := image.SameGrid(mask); err != nil {
 		return nil, fmt.Errorf("prostate: case %s/%s: image and segmentation do not line up: %w", site, caseName, err)
 	}
-	image, mask = image.Canonical(), mask.Canonical()
+	st, err := l.prepare(image, site, caseName)
+	if err != nil {
+		return nil, err
+	}
+	mask = mask.Canonical()
+	cols, rows := mask.Dims[0], mask.Dims[1]
+	plane, resized := rows*cols, st.Size*st.Size
+	labels := make([]int32, plane)
+	for z := range st.Slices {
+		for i, v := range mask.Data[z*plane : (z+1)*plane] {
+			labels[i] = 0
+			if v > 0.5 { // Integer labels stored as floats: 1 (and 2 for the Decathlon's zones) are prostate.
+				labels[i] = 1
+			}
+		}
+		copy(st.Mask[z*resized:], resizeNearest(labels, rows, cols, st.Size))
+	}
+	return st, nil
+}
+
+// prepare turns one 3D image into a stack of the loader's slices, mask all background: canonical orientation,
+// clipped and normalised over the whole volume, each axial slice resized to Size×Size.
+func (l *Loader) prepare(image *volume.Volume, site, caseName string) (*datasets.Stack, error) {
+	image = image.Canonical() // A copy: normalisation below works in place.
 	cols, rows, slices := image.Dims[0], image.Dims[1], image.Dims[2]
 	size := l.size
 	if size == 0 {
 		if rows != cols {
 			return nil, fmt.Errorf("prostate: case %s/%s (%s): native slices are %d×%d, not square; set a Size",
-				site, caseName, imagePath, rows, cols)
+				site, caseName, image.Path, rows, cols)
 		}
 		size = cols
 	}
 	if err := datasets.NormalizeVolume(image.Data, l.clip, l.normalization); err != nil {
-		return nil, fmt.Errorf("prostate: case %s/%s (%s): %w", site, caseName, imagePath, err)
+		return nil, fmt.Errorf("prostate: case %s/%s (%s): %w", site, caseName, image.Path, err)
 	}
 	plane, resized := rows*cols, size*size
 	st := &datasets.Stack{
@@ -143,16 +166,8 @@ func (l *Loader) LoadPairStack(imagePath, maskPath, site, caseName string) (*dat
 			image.Spacing[0] * float64(cols) / float64(size)},
 		SliceSpacingMM: image.Spacing[2],
 	}
-	labels := make([]int32, plane)
 	for z := range slices {
 		copy(st.Image[z*resized:], resizeLinear(image.Data[z*plane:(z+1)*plane], rows, cols, size))
-		for i, v := range mask.Data[z*plane : (z+1)*plane] {
-			labels[i] = 0
-			if v > 0.5 { // Integer labels stored as floats: 1 (and 2 for the Decathlon's zones) are prostate.
-				labels[i] = 1
-			}
-		}
-		copy(st.Mask[z*resized:], resizeNearest(labels, rows, cols, size))
 	}
 	return st, nil
 }

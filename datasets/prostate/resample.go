@@ -68,12 +68,18 @@ func resizeLinear(plane []float32, rows, cols, size int) []float32 {
 // resizeNearest resamples a rows×cols label plane to size×size, each output pixel taking the label of the source
 // pixel under its centre.
 func resizeNearest(plane []int32, rows, cols, size int) []int32 {
-	nearest := func(o, in int) int { return min(int((float64(o)+0.5)*float64(in)/float64(size)), in-1) }
-	out := make([]int32, size*size)
-	for y := range size {
-		sy := nearest(y, rows)
-		for x := range size {
-			out[y*size+x] = plane[sy*cols+nearest(x, cols)]
+	return resizeNearestTo(plane, rows, cols, size, size)
+}
+
+// resizeNearestTo resamples a rows×cols label plane to outRows×outCols, each output pixel taking the label of the
+// source pixel under its centre.
+func resizeNearestTo(plane []int32, rows, cols, outRows, outCols int) []int32 {
+	nearest := func(o, in, out int) int { return min(int((float64(o)+0.5)*float64(in)/float64(out)), in-1) }
+	out := make([]int32, outRows*outCols)
+	for y := range outRows {
+		sy := nearest(y, rows, outRows)
+		for x := range outCols {
+			out[y*outCols+x] = plane[sy*cols+nearest(x, cols, outCols)]
 		}
 	}
 	return out

@@ -11,7 +11,7 @@ import (
 const RealCaseName = "prostate-case00"
 
 // DataDir returns the shared data folder beside the repository that contains from (any folder inside the
-// checkout): it walks up to go.mod and looks for ../shared/data.
+// checkout): it walks up to go.mod and looks for ../shared/data, then for shared/data beside each folder above.
 func DataDir(from string) (string, error) {
 	dir, err := filepath.Abs(from)
 	if err != nil {
@@ -27,11 +27,21 @@ func DataDir(from string) (string, error) {
 		}
 		dir = parent
 	}
-	data := filepath.Join(filepath.Dir(dir), "shared", "data")
-	if _, err := os.Stat(data); err != nil {
-		return "", fmt.Errorf("shared data absent: %w (it lives next to the repository on the team's machines)", err)
+	// The data live beside the checkout, or beside a folder above it (a worktree in a subfolder of the team's
+	// workspace): the nearest shared/data wins.
+	var tried []string
+	for parent := filepath.Dir(dir); ; parent = filepath.Dir(parent) {
+		data := filepath.Join(parent, "shared", "data")
+		if _, err := os.Stat(data); err == nil {
+			return data, nil
+		}
+		tried = append(tried, data)
+		if filepath.Dir(parent) == parent {
+			break
+		}
 	}
-	return data, nil
+	return "", fmt.Errorf("shared data absent: none of %v exists (it lives next to the repository on the team's machines)",
+		tried)
 }
 
 // RealCase returns the image and segmentation files of the real prostate case, or an error saying why they are

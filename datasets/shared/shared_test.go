@@ -37,3 +37,21 @@ func TestDataDirWalksUpToTheRepository(t *testing.T) {
 		t.Fatal("DataDir outside any repository succeeded")
 	}
 }
+
+// TestDataDirFromAWorktree finds the data beside a folder above the checkout's parent, as for a worktree in
+// workspace/wt/name with the data in workspace/shared/data.
+func TestDataDirFromAWorktree(t *testing.T) {
+	root := t.TempDir()
+	repo, data := filepath.Join(root, "wt", "branch"), filepath.Join(root, "shared", "data")
+	for _, d := range []string{repo, data} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(repo, "go.mod"), []byte("module x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := DataDir(repo); err != nil || got != data {
+		t.Fatalf("DataDir = %q, %v, want %q", got, err, data)
+	}
+}

@@ -1,6 +1,9 @@
 package volume
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // axisOrientation says which world axis (0 = x, 1 = y, 2 = z of RAS+) a voxel axis runs along, and whether it
 // runs along it (+1) or against it (-1). A world axis of -1 means undetermined (a degenerate affine column).
@@ -113,16 +116,10 @@ func inverse3(m [3][3]float64) ([3][3]float64, bool) {
 	return inv, true
 }
 
-// Canonical returns a copy reoriented (axis permutations and flips only, no resampling) so that axis 0 runs from
-// the patient's Right to Left, axis 1 from Anterior to Posterior, axis 2 from Inferior to Superior (LPS index
-// order). Then an axial slice z, stored row-major with row = axis 1 and column = axis 0, displays anterior up and
-// the patient's left on the image's right (radiological convention). Spacing and Affine are updated consistently.
-//
-// The voxel data match nibabel's apply_orientation to 'LPS' of io_orientation's result. Axes whose orientation
-// the affine leaves undetermined keep their order and direction, taking the remaining slots.
-func (v *Volume) Canonical() *Volume {
+// canonicalOrientation returns, for each voxel axis of v, the world axis it becomes in [Volume.Canonical] and its
+// sign there. Axes with an undetermined orientation take the world axes nobody claimed, in order, unflipped.
+func (v *Volume) canonicalOrientation() [3]axisOrientation {
 	ornt := orientation(v.Affine)
-	// Axes with an undetermined orientation take the world axes nobody claimed, in order, unflipped.
 	var taken [3]bool
 	for _, o := range ornt {
 		if o.worldAxis >= 0 {
@@ -140,7 +137,18 @@ func (v *Volume) Canonical() *Volume {
 			}
 		}
 	}
+	return ornt
+}
 
+// Canonical returns a copy reoriented (axis permutations and flips only, no resampling) so that axis 0 runs from
+// the patient's Right to Left, axis 1 from Anterior to Posterior, axis 2 from Inferior to Superior (LPS index
+// order). Then an axial slice z, stored row-major with row = axis 1 and column = axis 0, displays anterior up and
+// the patient's left on the image's right (radiological convention). Spacing and Affine are updated consistently.
+//
+// The voxel data match nibabel's apply_orientation to 'LPS' of io_orientation's result. Axes whose orientation
+// the affine leaves undetermined keep their order and direction, taking the remaining slots.
+func (v *Volume) Canonical() *Volume {
+	ornt := v.canonicalOrientation()
 	out := &Volume{Dims: clone(v.Dims), Spacing: clone(v.Spacing), Path: v.Path, Data: make([]float32, len(v.Data))}
 	var flip [3]bool
 	for in, o := range ornt {
@@ -164,17 +172,7 @@ func (v *Volume) Canonical() *Volume {
 		}
 	}
 
-	// Walk the old data in order; each old axis moves the new offset by ±(stride of its new axis).
-	newStrides := [3]int{1, out.Dims[0], out.Dims[0] * out.Dims[1]}
-	var step [3]int
-	base := 0
-	for in, o := range ornt {
-		step[in] = newStrides[o.worldAxis]
-		if flip[in] {
-			base += step[in] * (v.Dims[in] - 1)
-			step[in] = -step[in]
-		}
-	}
+	base, step := canonicalSteps(ornt, v.Dims, out.Dims)
 	n := v.NumVoxels()
 	for t := range v.NumFrames() {
 		src, dst := v.Data[t*n:(t+1)*n], out.Data[t*n:(t+1)*n]
@@ -191,4 +189,64 @@ func (v *Volume) Canonical() *Volume {
 		}
 	}
 	return out
+}
+
+// canonicalSteps returns where voxel (0, 0, 0) of the original grid lies in the canonical data (base) and how far
+// one step along each original axis moves there (step): walking the original voxels in file order visits the
+// canonical offsets base + x·step[0] + y·step[1] + z·step[2].
+func canonicalSteps(ornt [3]axisOrientation, dims, canonicalDims []int) (base int, step [3]int) {
+	strides := [3]int{1, canonicalDims[0], canonicalDims[0] * canonicalDims[1]}
+	for in, o := range ornt {
+		step[in] = strides[o.worldAxis]
+		if o.sign != canonicalSigns[o.worldAxis] {
+			base += step[in] * (dims[in] - 1)
+			step[in] = -step[in]
+		}
+	}
+	return base, step
+}
+
+// FromCanonical undoes [Volume.Canonical] for data computed in v's canonical orientation — a segmentation
+// predicted on v.Canonical(), say: it returns a volume on v's own grid (v's first three Dims, its Spacing and
+// Affine, exactly) whose voxel (x, y, z) holds the canonical voxel that v's voxel (x, y, z) became. canonical
+// must have the dims of v.Canonical() on its first three axes; further axes (frames) are kept. Path is empty.
+func (v *Volume) FromCanonical(canonical *Volume) (*Volume, error) {
+	if err := canonical.Validate(); err != nil {
+		return nil, fmt.Errorf("volume: FromCanonical: %w", err)
+	}
+	ornt := v.canonicalOrientation()
+	want := v.CanonicalDims()
+	if canonical.Dims[0] != want[0] || canonical.Dims[1] != want[1] || canonical.Dims[2] != want[2] {
+		return nil, fmt.Errorf("volume: FromCanonical: data has dims %v, the canonical grid of %q has %v",
+			canonical.Dims, v.Path, want)
+	}
+	out := &Volume{Dims: append(clone(v.Dims[:3]), canonical.Dims[3:]...),
+		Spacing: append(clone(v.Spacing[:3]), canonical.Spacing[3:]...), Affine: v.Affine,
+		Data: make([]float32, len(canonical.Data))}
+	base, step := canonicalSteps(ornt, v.Dims, want[:])
+	n := v.NumVoxels()
+	for t := range canonical.NumFrames() {
+		src, dst := canonical.Data[t*n:(t+1)*n], out.Data[t*n:(t+1)*n]
+		i := 0
+		for z := range v.Dims[2] {
+			for y := range v.Dims[1] {
+				offset := base + z*step[2] + y*step[1]
+				for range v.Dims[0] {
+					dst[i] = src[offset]
+					offset += step[0]
+					i++
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// CanonicalDims returns the first three Dims that [Volume.Canonical] would give v, without copying its data.
+func (v *Volume) CanonicalDims() [3]int {
+	var dims [3]int
+	for in, o := range v.canonicalOrientation() {
+		dims[o.worldAxis] = v.Dims[in]
+	}
+	return dims
 }

@@ -102,3 +102,52 @@ func TestAxisCodesOblique(t *testing.T) {
 		t.Errorf("degenerate axis codes %q, want R?S", got)
 	}
 }
+
+// TestFromCanonicalUndoesCanonical maps the canonical copy of a volume back in all 48 axis orders and directions
+// (and with an undetermined axis) and checks that every voxel and the grid come back exactly.
+func TestFromCanonicalUndoesCanonical(t *testing.T) {
+	perms := [][3]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}}
+	var cases []*Volume
+	for _, perm := range perms {
+		for signs := range 8 {
+			v := &Volume{Dims: []int{2, 3, 4}, Spacing: []float64{1.5, 2, 3}, Affine: identity()}
+			for axis := range 3 {
+				sign := 1.0
+				if signs&(1<<axis) != 0 {
+					sign = -1
+				}
+				v.Affine[perm[axis]][axis] = sign * v.Spacing[axis]
+				v.Affine[axis][3] = float64(7 * (axis + 1))
+			}
+			cases = append(cases, v)
+		}
+	}
+	degenerate := &Volume{Dims: []int{2, 3, 4}, Spacing: []float64{1, 1, 1}, Affine: identity()}
+	degenerate.Affine[1][1] = 0 // Axis 1 undetermined.
+	cases = append(cases, degenerate)
+	for _, v := range cases {
+		v.Data = make([]float32, v.NumVoxels())
+		for i := range v.Data {
+			v.Data[i] = float32(i)
+		}
+		c := v.Canonical()
+		back, err := v.FromCanonical(&Volume{Dims: c.Dims, Spacing: c.Spacing, Affine: c.Affine, Data: c.Data})
+		if err != nil {
+			t.Fatalf("%s: %v", v.AxisCodes(), err)
+		}
+		if back.Affine != v.Affine || fmt.Sprint(back.Dims, back.Spacing) != fmt.Sprint(v.Dims, v.Spacing) {
+			t.Errorf("%s: grid %v %v %v, want %v %v %v", v.AxisCodes(), back.Dims, back.Spacing, back.Affine,
+				v.Dims, v.Spacing, v.Affine)
+		}
+		for i := range v.Data {
+			if back.Data[i] != v.Data[i] {
+				t.Fatalf("%s: voxel %d is %g, want %g", v.AxisCodes(), i, back.Data[i], v.Data[i])
+			}
+		}
+	}
+	v := cases[3]
+	if _, err := v.FromCanonical(&Volume{Dims: []int{2, 3, 5}, Spacing: []float64{1, 1, 1},
+		Data: make([]float32, 30)}); err == nil {
+		t.Error("FromCanonical accepted data of the wrong dims")
+	}
+}

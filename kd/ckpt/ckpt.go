@@ -17,7 +17,9 @@ import (
 // Config locates a checkpoint directory and configures how to save to or load from it.
 // Create it with [Dir], set options with its builder methods, then call [Config.Save] or [Config.Load].
 type Config struct {
-	dir           string
+	dir           string // Where the checkpoint file lives.
+	file          string // The checkpoint file's path.
+	standalone    bool   // Made by File: no readable metadata copy beside it.
 	metadata      Metadata
 	createMissing bool
 
@@ -26,7 +28,14 @@ type Config struct {
 }
 
 // Dir returns a Config for the checkpoint in directory dir (created on save if needed).
-func Dir(dir string) *Config { return &Config{dir: dir} }
+func Dir(dir string) *Config { return &Config{dir: dir, file: filepath.Join(dir, FileName)} }
+
+// File returns a Config for a standalone checkpoint file at path: the same format as a checkpoint directory's
+// [FileName], written atomically in path's directory (created on save if needed), without the readable
+// [MetadataFileName] copy beside it. A deployed model is one such file.
+func File(path string) *Config {
+	return &Config{dir: filepath.Dir(path), file: path, standalone: true}
+}
 
 // Metadata sets the metadata saved with the checkpoint.
 func (c *Config) Metadata(meta Metadata) *Config {
@@ -78,10 +87,10 @@ func (c *Config) Save(provider model.StoreProvider) error {
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return fmt.Errorf("ckpt: creating checkpoint directory: %w", err)
 	}
-	err = writeAtomically(filepath.Join(c.dir, FileName), func(w io.Writer) error {
+	err = writeAtomically(c.file, func(w io.Writer) error {
 		return writeFile(w, h, variables)
 	}, c.intercept)
-	if err != nil {
+	if err != nil || c.standalone {
 		return err
 	}
 	// The checkpoint is complete and in place; the readable copy of its metadata follows it.
@@ -104,7 +113,7 @@ func (c *Config) Save(provider model.StoreProvider) error {
 // A missing checkpoint is an error wrapping fs.ErrNotExist, for callers that start afresh then.
 func (c *Config) Load(provider model.StoreProvider) (Metadata, error) {
 	store := provider.Store()
-	path, f, r, h, err := openCheckpoint(c.dir, 1<<20)
+	path, f, r, h, err := openCheckpoint(c.file, 1<<20)
 	if err != nil {
 		return Metadata{}, fmt.Errorf("ckpt: loading: %w", err)
 	}
@@ -140,8 +149,12 @@ func (c *Config) Load(provider model.StoreProvider) (Metadata, error) {
 }
 
 // ReadMetadata returns the metadata of the checkpoint in dir without loading its variables.
-func ReadMetadata(dir string) (Metadata, error) {
-	_, f, _, h, err := openCheckpoint(dir, 0)
+func ReadMetadata(dir string) (Metadata, error) { return Dir(dir).ReadMetadata() }
+
+// ReadMetadata returns the checkpoint's metadata without loading its variables. A file that is not a GoKD
+// checkpoint, or is corrupt, is an error saying so.
+func (c *Config) ReadMetadata() (Metadata, error) {
+	_, f, _, h, err := openCheckpoint(c.file, 0)
 	if err != nil {
 		return Metadata{}, fmt.Errorf("ckpt: reading metadata: %w", err)
 	}
@@ -149,10 +162,9 @@ func ReadMetadata(dir string) (Metadata, error) {
 	return h.Metadata, nil
 }
 
-// openCheckpoint opens the checkpoint file in dir and reads its header, leaving the reader (buffered by bufSize
+// openCheckpoint opens the checkpoint file at path and reads its header, leaving the reader (buffered by bufSize
 // bytes, or the default) at the first variable's data. The caller closes f; on error nothing is left open.
-func openCheckpoint(dir string, bufSize int) (path string, f *os.File, r *bufio.Reader, h header, err error) {
-	path = filepath.Join(dir, FileName)
+func openCheckpoint(path string, bufSize int) (_ string, f *os.File, r *bufio.Reader, h header, err error) {
 	if f, err = os.Open(path); err != nil {
 		return path, nil, nil, h, err
 	}

@@ -10,7 +10,8 @@
 // The file, [FileName], holds a magic line, the length of a JSON header (format version, per-variable path,
 // dtype, dimensions, trainability, byte offset and CRC-32, and the [Metadata]), the header, then the raw bytes of
 // every variable in host byte order. A copy of the metadata is also written, atomically, to [MetadataFileName]
-// for people and notebooks to read; [Load] trusts only the one inside the checkpoint.
+// for people and notebooks to read; [Load] trusts only the one inside the checkpoint. [File] reads and writes the
+// same format as one named file without that copy: a deployed model (package kd/deploy) is such a file.
 //
 // Typical use:
 //

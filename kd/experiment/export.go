@@ -1,0 +1,109 @@
+package experiment
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gokd/gokd/kd"
+	"github.com/gokd/gokd/kd/ckpt"
+	"github.com/gokd/gokd/kd/deploy"
+)
+
+// Model returns the experiment's model named name, trained or reloaded from the cache: Teacher, SiteTeacher + "-" +
+// site, or a student StudentName(kind, seed) such as "student_single_kd-s1".
+func (r *Runner) Model(name string) (*Trained, error) {
+	switch {
+	case name == Teacher:
+		return r.Teacher()
+	case strings.HasPrefix(name, SiteTeacher+"-"):
+		d, err := r.Data()
+		if err != nil {
+			return nil, err
+		}
+		site := strings.TrimPrefix(name, SiteTeacher+"-")
+		for i, s := range d.Sites {
+			if s == site {
+				return r.siteTeacher(d, i)
+			}
+		}
+		return nil, fmt.Errorf("experiment: no site %q in the training data (sites: %v)", site, d.Sites)
+	}
+	kind, seedText, found := strings.Cut(name, "-s")
+	seed, err := strconv.ParseInt(seedText, 10, 64)
+	if !found || err != nil {
+		return nil, fmt.Errorf("experiment: unknown model %q: want %s, %s-<site> or <student kind>-s<seed> with a "+
+			"kind among %v", name, Teacher, SiteTeacher, StudentKinds)
+	}
+	return r.Student(kind, seed)
+}
+
+// Export writes the experiment's model named name (see [Runner.Model]; trained first when the cache lacks it)
+// into a self-describing model file at path (package deploy): its weights, architecture, the preprocessing of the
+// experiment's data, and its provenance — the cache key of its training run, a hash of the experiment's
+// configuration, the data, and its scores on the test set (evaluated now when not cached). An existing path is
+// refused unless overwrite is set. It returns the description written.
+func (r *Runner) Export(name, path string, overwrite bool) (*deploy.Description, error) {
+	if _, err := os.Lstat(path); err == nil && !overwrite {
+		return nil, fmt.Errorf("experiment: exporting %s: %s: %w", name, path, deploy.ErrOutputExists)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("experiment: exporting %s: %w", name, err)
+	}
+	t, err := r.Model(name)
+	if err != nil {
+		return nil, err
+	}
+	eval, err := r.Evaluate(t)
+	if err != nil {
+		return nil, err
+	}
+	config, err := json.Marshal(r.Config)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: exporting %s: %w", name, err)
+	}
+	configHash := sha256.Sum256(config)
+	role := "student"
+	if name == Teacher || strings.HasPrefix(name, SiteTeacher+"-") {
+		role = "teacher"
+	}
+	steps := 0
+	if n := len(t.History.Steps); n > 0 {
+		steps = t.History.Steps[n-1]
+	}
+	d := deploy.Description{Name: t.Name, Role: role, Preprocessing: deploy.DefaultPreprocessing(r.Config.Data.Size),
+		Provenance: deploy.Provenance{
+			ConfigHash: "sha256:" + hex.EncodeToString(configHash[:]) + " run:" + t.Key, Data: describeData(r.Config.Data),
+			Steps: steps, Backend: r.Backend.Name(), GoKD: kd.Version, Exported: time.Now().UTC().Format(time.RFC3339),
+			Metrics: ckpt.Metrics{"test_dice": eval.Dice, "test_dice_std": eval.DiceStd, "test_hd95_mm": eval.HD95MM,
+				"ms_per_slice": eval.MsPerSlice}}}
+	if src := r.Config.Data.Source; src == "" || src == "phantom" {
+		d.Provenance.Notes = "trained on the synthetic phantom: real MRI is outside its training distribution"
+	}
+	d = deploy.Describe(t.Model, d)
+	if err := deploy.Save(path, t.Model, d); err != nil {
+		return nil, fmt.Errorf("experiment: exporting %s: %w", name, err)
+	}
+	return &d, nil
+}
+
+// describeData says in words what data a configuration trains on.
+func describeData(c DataConfig) string {
+	switch c.Source {
+	case "", "phantom":
+		return fmt.Sprintf("synthetic phantom: %d sites × %d cases × %d slices at %d², seed %d", c.Sites,
+			c.CasesPerSite, c.SlicesPerCase, c.Size, c.Seed)
+	case "folder":
+		return fmt.Sprintf("multi-site prostate MRI from %s at %d²", c.Path, c.Size)
+	case "pair":
+		return fmt.Sprintf("one prostate MRI case, %s with %s, at %d² (test: held-out slices)", c.Path, c.MaskPath,
+			c.Size)
+	}
+	return c.Source
+}
