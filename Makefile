@@ -36,7 +36,7 @@ setup-bench: ## setup, plus PyTorch, the benchmark's reference.
 	@bash kernelext/scripts/setup.sh bench
 
 lab: setup ## JupyterLab on the notebooks folder (pick the "Go (gonb)" kernel); extra options in LAB_ARGS.
-	.venv/bin/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
+	.venv/bin/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 demo: setup ## Execute the flagship notebook headless (Go backend, synthetic data) into out/, with an HTML export.
 	go run ./cmd/gokd-nb run -out out -html $(DEMO_NOTEBOOK)
