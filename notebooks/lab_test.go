@@ -247,6 +247,8 @@ type labReport struct {
 			Visible bool   `json:"visible"`
 		} `json:"layers"`
 		Toggles []struct{ Checked, Disabled bool } `json:"toggles"`
+		Live    bool                               `json:"live"` // The live viewer (shown by its script).
+		Note    *string                            `json:"note"` // The strip's note, when shown.
 		Scripts int                                `json:"scripts"`
 		Strip   *struct {
 			Visible    bool `json:"visible"`
@@ -500,25 +502,49 @@ func checkLive(t *testing.T, r *labReport, out string) {
 	}
 }
 
+// checkReopened checks the viewer of the reopened, untrusted notebook: JupyterLab strips its script (the live
+// viewer stays hidden, its controls would be disabled anyway), and the strip shows every slice, moved through by
+// scrolling: the mouse wheel and the arrow keys must each bring other slices into view.
 func checkReopened(t *testing.T, r *labReport, out string) {
 	t.Helper()
-	for _, s := range r.Steps {
-		t.Logf("reopened, %s: label %v, slider %+v, base %+v, toggles %+v, scripts %d, strip %+v", s.Step,
-			deref(s.Label), s.Slider, s.Base, s.Toggles, s.Scripts, s.Strip)
-	}
-	var viewer = -1
+	steps := map[string]int{}
 	for i, s := range r.Steps {
-		if s.Step == "viewer-reopened" {
-			viewer = i
+		steps[s.Step] = i
+		strip := "none"
+		if s.Strip != nil {
+			strip = fmt.Sprintf("%+v", *s.Strip)
 		}
-	}
-	if viewer < 0 {
-		t.Fatalf("reopened phase recorded no viewer: %+v", r.Steps)
-	}
-	if b := r.Steps[viewer].Base; b == nil || b.NaturalWidth == 0 {
-		t.Errorf("no slice image in the reopened notebook's viewer: %+v", b)
+		t.Logf("reopened, %s: label %s, live viewer shown %v, slider %+v, toggles %+v, scripts %d, strip %s, note %q",
+			s.Step, deref(s.Label), s.Live, s.Slider, s.Toggles, s.Scripts, strip, deref(s.Note))
 	}
 	t.Logf("reopened, training cell output: %q", r.TrainOutput)
+	for _, name := range []string{"viewer-reopened", "strip-initial", "strip-wheel", "strip-keys"} {
+		if _, ok := steps[name]; !ok {
+			t.Fatalf("reopened phase recorded no %q step (is the strip shown?): %+v", name, r.Steps)
+		}
+	}
+	first := r.Steps[steps["viewer-reopened"]]
+	if first.Scripts != 0 || first.Live {
+		t.Errorf("the reopened notebook ran the viewer's script (%d scripts, live viewer shown %v): was it trusted?",
+			first.Scripts, first.Live)
+	}
+	if first.Strip == nil || !first.Strip.Visible || first.Strip.Frames < 2 {
+		t.Fatalf("the reopened viewer shows no slice strip: %+v", first.Strip)
+	}
+	scrolled := func(a, b, how string) {
+		sa, sb := r.Steps[steps[a]].Strip, r.Steps[steps[b]].Strip
+		n, err := screenshotDiff(filepath.Join(out, r.Steps[steps[a]].File), filepath.Join(out, r.Steps[steps[b]].File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: strip scrolled from %.0f to %.0f px, %d pixels changed", how, sa.ScrollLeft, sb.ScrollLeft, n)
+		if sb.ScrollLeft <= sa.ScrollLeft || n < minChanged {
+			t.Errorf("%s did not move the strip (scroll %.0f → %.0f px, %d pixels changed, want ≥ %d)", how,
+				sa.ScrollLeft, sb.ScrollLeft, n, minChanged)
+		}
+	}
+	scrolled("strip-initial", "strip-wheel", "the mouse wheel")
+	scrolled("strip-wheel", "strip-keys", "the arrow keys")
 }
 
 func deref(s *string) string {
