@@ -220,8 +220,8 @@ func writeLabSettings(dir string) error {
 // labPhase is one JupyterLab server and one run of drive.js against it.
 type labPhase struct {
 	name, jupyter, node, root, settings, work, out string
-	env                                   []string
-	cells                                 labCells
+	env                                            []string
+	cells                                          labCells
 }
 
 // labReport is what drive.js recorded (see its viewerState).
@@ -504,7 +504,7 @@ func checkLive(t *testing.T, r *labReport, out string) {
 
 // checkReopened checks the viewer of the reopened, untrusted notebook: JupyterLab strips its script (the live
 // viewer stays hidden, its controls would be disabled anyway), and the strip shows every slice, moved through by
-// scrolling: the mouse wheel and the arrow keys must each bring other slices into view.
+// scrolling: a sideways wheel (trackpad) and Shift+wheel must each bring other slices into view.
 func checkReopened(t *testing.T, r *labReport, out string) {
 	t.Helper()
 	steps := map[string]int{}
@@ -518,7 +518,7 @@ func checkReopened(t *testing.T, r *labReport, out string) {
 			s.Step, deref(s.Label), s.Live, s.Slider, s.Toggles, s.Scripts, strip, deref(s.Note))
 	}
 	t.Logf("reopened, training cell output: %q", r.TrainOutput)
-	for _, name := range []string{"viewer-reopened", "strip-initial", "strip-wheel", "strip-keys"} {
+	for _, name := range []string{"viewer-reopened", "strip-initial", "strip-wheel", "strip-shift-wheel", "strip-keys"} {
 		if _, ok := steps[name]; !ok {
 			t.Fatalf("reopened phase recorded no %q step (is the strip shown?): %+v", name, r.Steps)
 		}
@@ -543,8 +543,10 @@ func checkReopened(t *testing.T, r *labReport, out string) {
 				sa.ScrollLeft, sb.ScrollLeft, n, minChanged)
 		}
 	}
-	scrolled("strip-initial", "strip-wheel", "the mouse wheel")
-	scrolled("strip-wheel", "strip-keys", "the arrow keys")
+	scrolled("strip-initial", "strip-wheel", "a sideways wheel (trackpad)")
+	scrolled("strip-wheel", "strip-shift-wheel", "Shift+wheel")
+	a, b := r.Steps[steps["strip-shift-wheel"]].Strip, r.Steps[steps["strip-keys"]].Strip
+	t.Logf("the arrow keys after a click on the strip (not required): scroll %.0f → %.0f px", a.ScrollLeft, b.ScrollLeft)
 }
 
 func deref(s *string) string {

@@ -34,7 +34,7 @@ type pageFrame struct {
 //     scrolling box, with its label and the layers as first shown (hidden layers stay hidden). It uses nothing
 //     that JupyterLab's sanitiser removes from an untrusted notebook's HTML (no script, no style element, no
 //     input, inline styles it keeps), so moving through the slices works there by scrolling: the scroll bar,
-//     Shift+wheel, a trackpad, or the arrow keys after a click.
+//     Shift+wheel or a trackpad. (The sanitiser also strips tabindex, so the strip cannot take the arrow keys.)
 //   - the live viewer (id …-live), hidden in the markup and shown by the script, which also hides the strip and
 //     reads the images from it: one slice at a time, a slider, arrow keys and layer check boxes.
 //
@@ -67,7 +67,7 @@ var pageTemplate = template.Must(template.New("viewer").Parse(`<div id="{{.ID}}"
 <span style="position:absolute;left:4px;top:2px;color:#ffffff;font:12px sans-serif">slice {{.K}} / {{$.Max}}</span>
 </div>
 {{- end}}</div>
-<div id="{{.ID}}-note" class="gokd-viewer-note" style="width:{{.Width}}px;white-space:normal;color:#777777;font-size:11px;margin-top:2px">Scripts are off here (e.g. an untrusted notebook): scroll the strip for the other slices; layers as first shown. Run the cell, or trust the notebook, for the slider and the layer boxes.</div>
+<div id="{{.ID}}-note" class="gokd-viewer-note" style="width:{{.Width}}px;white-space:normal;color:#777777;font-size:11px;margin-top:2px">Scripts are off here (e.g. an untrusted notebook): scroll the strip sideways (scroll bar, Shift+wheel, trackpad) for the other slices; layers as first shown. Run the cell, or trust the notebook, for the slider and the layer boxes.</div>
 <script>
 (function () {
   var id = {{.ID}};

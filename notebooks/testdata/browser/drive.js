@@ -215,7 +215,7 @@ async function reopened(page) {
     for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowRight');
     await shot(page, stage, 'viewer-reopened-slider-right3', await viewerState(c));
   }
-  // The script-free slice strip, if shown: scroll it as a user does (wheel over it, then the arrow keys).
+  // The script-free slice strip, if shown: scroll it as a user does (wheel, Shift+wheel, arrow keys).
   const strip = viewer.locator('.gokd-viewer-strip');
   if (await strip.count() && await strip.isVisible()) {
     await shot(page, strip, 'strip-initial', await viewerState(c));
@@ -223,6 +223,14 @@ async function reopened(page) {
     await page.mouse.wheel(400, 0);
     await page.waitForTimeout(500);
     await shot(page, strip, 'strip-wheel', await viewerState(c));
+    // A mouse's vertical wheel with Shift held scrolls sideways.
+    await page.keyboard.down('Shift');
+    await page.mouse.wheel(0, 400);
+    await page.keyboard.up('Shift');
+    await page.waitForTimeout(500);
+    await shot(page, strip, 'strip-shift-wheel', await viewerState(c));
+    // The arrow keys after a click: recorded, not required (the sanitiser strips tabindex, so the strip cannot
+    // take the keyboard focus; JupyterLab keeps it).
     await strip.click();
     for (let k = 0; k < 8; k++) await page.keyboard.press('ArrowRight');
     await page.waitForTimeout(500);
