@@ -497,6 +497,15 @@ func checkLive(t *testing.T, r *labReport, out string) {
 	if !r.Saved {
 		t.Error("the notebook was not saved")
 	}
+	// Reloaded from the server that saved (and so signed) it, the notebook is trusted: the live viewer is back.
+	if i, ok := steps["viewer-reloaded"]; !ok {
+		t.Error("live phase recorded no reload")
+	} else if s := r.Steps[i]; !s.Live || s.Label == nil || !sliceLabel.MatchString(*s.Label) {
+		t.Errorf("after saving and reloading, the viewer's script did not run (live viewer shown %v, label %s)",
+			s.Live, deref(s.Label))
+	} else {
+		t.Logf("reloaded from the same server (trusted): live viewer at %s", *s.Label)
+	}
 	for _, c := range r.Console {
 		t.Logf("browser console error: %s", c)
 	}

@@ -195,6 +195,16 @@ async function live(page) {
   await page.waitForFunction(() => !document.querySelector('.lm-TabBar-tab.jp-mod-dirty'), null, { timeout: 60000 });
   report.saved = true;
   log('saved');
+
+  // Reload the page: the same server signed the notebook when it saved it, so it reopens trusted.
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await page.locator('.jp-NotebookPanel .jp-Cell').first().waitFor({ timeout: 120000 });
+  await waitKernel(page);
+  const r = cell(page, cells.viewer);
+  await r.scrollIntoViewIfNeeded();
+  await r.locator('.gokd-viewer').first().waitFor({ timeout: 30000 });
+  await page.waitForTimeout(1000);
+  await shot(page, r.locator('.gokd-viewer').first(), 'viewer-reloaded', await viewerState(r));
 }
 
 async function reopened(page) {
