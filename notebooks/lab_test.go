@@ -72,6 +72,11 @@ func TestJupyterLabInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := []string{"GOKD_CACHE=" + filepath.Join(work, "cache"), "JUPYTER_RUNTIME_DIR=" + filepath.Join(work, "runtime")}
+	if plugins := filepath.Join(repo, ".pjrt"); exists(plugins) {
+		// The copy lives outside the repository, where GoKD looks for the XLA plugin make setup installed: point
+		// the kernel at it, so that the backend is the one a user of this checkout gets.
+		env = append(env, "PJRT_PLUGIN_LIBRARY_PATH="+plugins)
+	}
 
 	live := runLabPhase(t, labPhase{name: "live", jupyter: jupyter, node: node, root: root, settings: settings, work: work, out: out,
 		env: env, cells: cells})
