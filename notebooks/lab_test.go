@@ -217,7 +217,10 @@ func checkReopened(t *testing.T, r *labReport, out string) {
 		t.Logf("reopened, %s: label %s, live viewer shown %v, slider %+v, toggles %+v, scripts %d, strip %s, note %q",
 			s.Step, deref(s.Label), s.Live, s.Slider, s.Toggles, s.Scripts, strip, deref(s.Note))
 	}
-	t.Logf("reopened, training cell output: %q", r.TrainOutput)
+	t.Logf("reopened, training cell output: %q, pictures %+v", r.TrainOutput, r.TrainImages)
+	if len(r.TrainImages) == 0 || r.TrainImages[0].NaturalWidth == 0 {
+		t.Errorf("the reopened notebook does not show the training curves saved with it: %+v", r.TrainImages)
+	}
 	for _, name := range []string{"viewer-reopened", "strip-initial", "strip-wheel", "strip-shift-wheel", "strip-keys"} {
 		if _, ok := steps[name]; !ok {
 			t.Fatalf("reopened phase recorded no %q step (is the strip shown?): %+v", name, r.Steps)

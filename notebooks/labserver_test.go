@@ -71,6 +71,10 @@ type labReport struct {
 	Console     []string `json:"console"`
 	Saved       bool     `json:"saved"`
 	TrainOutput string   `json:"trainOutput"`
+	TrainImages []struct {
+		Alt          string `json:"alt"`
+		NaturalWidth int    `json:"naturalWidth"`
+	} `json:"trainImages"`
 	Error       string   `json:"error"`
 }
 
