@@ -75,7 +75,7 @@ type labReport struct {
 		Alt          string `json:"alt"`
 		NaturalWidth int    `json:"naturalWidth"`
 	} `json:"trainImages"`
-	Error       string   `json:"error"`
+	Error string `json:"error"`
 }
 
 // runLabPhase starts JupyterLab, runs drive.js for the phase, stops the server and returns the report.
