@@ -13,7 +13,7 @@ import (
 const labTrainingCell = `%%
 c := experiment.Default()
 c.Data.Sites, c.Data.CasesPerSite = 2, 6
-c.Train.TeacherSteps = 60
+c.Train.TeacherSteps = 100
 kernelext.Must1(kernelext.NewExperiment(c).Teacher())
 fmt.Println("browser test: training done")`
 

@@ -86,7 +86,7 @@ async function waitKernel(page) {
 const cell = (page, i) => page.locator('.jp-NotebookPanel .jp-Notebook .jp-Cell').nth(i);
 
 // runCell clicks into cell i's editor and presses Shift+Enter, as a user does, then waits for its execution count.
-// While it runs, watch (if given) is called every 300 ms.
+// While it runs, watch (if given) is called every 100 ms.
 async function runCell(page, i, watch) {
   const c = cell(page, i);
   await c.scrollIntoViewIfNeeded();
@@ -99,7 +99,7 @@ async function runCell(page, i, watch) {
     if (/\[\d+\]/.test(text)) break;
     if (Date.now() - t0 > cellMs) throw new Error(`cell ${i} still running after ${cellMs} ms (prompt ${text})`);
     if (watch) await watch(Date.now() - t0);
-    await page.waitForTimeout(300);
+    await page.waitForTimeout(watch ? 100 : 300); // Watched cells are sampled often: a fast backend trains in seconds.
   }
   const ms = Date.now() - t0;
   const output = c.locator('.jp-OutputArea');
