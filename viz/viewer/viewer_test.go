@@ -251,3 +251,61 @@ func BenchmarkViewer64x128(b *testing.B) {
 		}
 	}
 }
+
+// TestViewerStripSurvivesSanitiser checks that the strip, the view shown where the script cannot run, is made only
+// of what JupyterLab's sanitiser keeps in an untrusted notebook's HTML (its allow-lists, @jupyterlab/apputils
+// sanitizer.ts): no script, style element, input or tabindex, and inline styles it keeps. The data-* attributes
+// are read by the script only (the sanitiser drops them) and image-rendering is cosmetic (dropped too).
+// notebooks.TestJupyterLabInChromium checks the strip in JupyterLab itself.
+func TestViewerStripSurvivesSanitiser(t *testing.T) {
+	slices, truth, student := volume(6, 16)
+	page, err := viewer.New(slices).WithID("v1").WithLayer("Ground truth", truth, palette.GroundTruth, render.Contour).
+		WithErrors(truth, student).HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := map[string]bool{"div": true, "img": true, "span": true}
+	attrs := map[string]bool{"class": true, "style": true, "alt": true, "src": true, "id": true, "data-k": true,
+		"data-layer": true}
+	styles := map[string]bool{"display": true, "position": true, "left": true, "top": true, "width": true,
+		"height": true, "vertical-align": true, "color": true, "font": true, "font-size": true, "overflow-x": true,
+		"overflow-y": true, "white-space": true, "background": true, "margin-top": true, "image-rendering": true}
+	in := false
+	frames := 0
+	for _, e := range parse(t, page) {
+		switch e.attrs["id"] {
+		case "v1-strip":
+			in = true
+		case "v1-note", "":
+		default:
+			if in {
+				t.Errorf("element %v inside the strip", e.attrs)
+			}
+		}
+		if e.name == "script" {
+			in = false
+		}
+		if !in {
+			continue
+		}
+		if e.attrs["class"] == "gokd-viewer-frame" {
+			frames++
+		}
+		if !tags[e.name] {
+			t.Errorf("<%s> in the strip: JupyterLab's sanitiser removes it", e.name)
+		}
+		for a := range e.attrs {
+			if !attrs[a] {
+				t.Errorf("<%s %s> in the strip: JupyterLab's sanitiser removes the attribute", e.name, a)
+			}
+		}
+		for _, decl := range strings.Split(e.attrs["style"], ";") {
+			if prop, _, ok := strings.Cut(decl, ":"); ok && !styles[strings.TrimSpace(prop)] {
+				t.Errorf("<%s style=%q> in the strip: JupyterLab's sanitiser removes %q", e.name, e.attrs["style"], prop)
+			}
+		}
+	}
+	if frames != len(slices) {
+		t.Errorf("%d frames in the strip, want one per slice (%d)", frames, len(slices))
+	}
+}
