@@ -22,17 +22,22 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # Until the flagship exists, the demo runs the first notebook.
 DEMO_NOTEBOOK := $(if $(wildcard $(FLAGSHIP)),$(FLAGSHIP),$(firstword $(NOTEBOOKS)))
 
-.PHONY: setup setup-test setup-bench demo test verify bench vet notebooks devicecheck-build
+LAB_ARGS ?=
 
-setup: ## Jupyter, goimports, gopls and the GoNB kernel: installs only what is missing.
+.PHONY: setup setup-test setup-bench lab demo test verify bench vet notebooks devicecheck-build
+
+setup: ## JupyterLab (pinned, into .venv/), goimports, gopls and the GoNB kernel: installs only what is missing.
 	@bash kernelext/scripts/setup.sh
 
-setup-test: ## setup, plus the real MRI files and Chromium that the tests read.
+setup-test: ## setup, plus the real MRI files, Chromium and Playwright that the tests use.
 	@bash kernelext/scripts/setup.sh test
 
 setup-bench: ## setup, plus the benchmark's references: PyTorch (Debian) and JAX (PyPI, into .venv-bench/).
 	@bash kernelext/scripts/setup.sh bench
 	@bash cmd/gokd-bench/setup-jax.sh
+
+lab: setup ## JupyterLab on the notebooks folder (pick the "Go (gonb)" kernel); extra options in LAB_ARGS.
+	.venv/bin/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 demo: setup ## Execute the flagship notebook headless (Go backend, synthetic data) into out/, with an HTML export.
 	go run ./cmd/gokd-nb run -out out -html $(DEMO_NOTEBOOK)

@@ -34,16 +34,31 @@ type Run struct {
 	Wall     time.Duration // Wall time of the execution.
 }
 
-// Jupyter returns the jupyter command to use: the one on PATH, else Debian's /usr/bin/jupyter.
+// Jupyter returns the jupyter command to use: the project's own, .venv/bin/jupyter in the working directory or
+// the nearest folder above it (make setup installs the pinned JupyterLab and nbconvert there); else the one on
+// PATH; else Debian's /usr/bin/jupyter.
 func Jupyter() (string, error) {
+	if dir, err := os.Getwd(); err == nil {
+		for {
+			p := filepath.Join(dir, ".venv", "bin", "jupyter")
+			if info, err := os.Stat(p); err == nil && !info.IsDir() {
+				return p, nil
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			dir = parent
+		}
+	}
 	if p, err := exec.LookPath("jupyter"); err == nil {
 		return p, nil
 	}
 	if _, err := os.Stat("/usr/bin/jupyter"); err == nil {
 		return "/usr/bin/jupyter", nil
 	}
-	return "", errors.New("jupyter not found (on PATH nor /usr/bin/jupyter): run `make setup`, which installs " +
-		"Debian's jupyter-notebook, jupyter-nbconvert and python3-ipykernel and the GoNB kernel")
+	return "", errors.New("jupyter not found (.venv/bin/jupyter in this folder or above, PATH, /usr/bin/jupyter): " +
+		"run `make setup`, which installs JupyterLab and nbconvert into .venv/ and registers the GoNB kernel")
 }
 
 // Execute runs every cell of the notebook at path, headless, in the notebook's own folder (so relative paths and

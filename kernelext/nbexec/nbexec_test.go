@@ -62,3 +62,22 @@ func TestCellExecutionErrorDropsKernelLogs(t *testing.T) {
 		t.Fatalf("cellExecutionError kept noise or lost the error:\n%s", got)
 	}
 }
+
+func TestJupyterPrefersTheProjectEnvironment(t *testing.T) {
+	root := t.TempDir()
+	bin := filepath.Join(root, ".venv", "bin")
+	sub := filepath.Join(root, "notebooks")
+	for _, dir := range []string{bin, sub} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := filepath.Join(bin, "jupyter")
+	if err := os.WriteFile(want, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(sub)
+	if got, err := Jupyter(); err != nil || got != want {
+		t.Fatalf("Jupyter() = %q, %v from %s; want %q (the nearest .venv above)", got, err, sub, want)
+	}
+}

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # GoKD set-up: installs what is missing, and only that, so running it again is quick and changes nothing.
 #
-#   setup.sh          Jupyter (Debian packages), goimports, gopls, the GoNB kernel.
+#   setup.sh          JupyterLab, nbclient and nbconvert (pinned, from PyPI, into .venv/), goimports, gopls, the
+#                     GoNB kernel.
 #   setup.sh test     also what the test suite reads: real MRI volumes (mricron-data, nibabel's test data,
-#                     ITK's MetaImage samples) and Chromium for the viewer's browser test.
+#                     ITK's MetaImage samples), Chromium, Node.js and Playwright (npm, pinned, into
+#                     notebooks/testdata/browser/node_modules/) for the browser tests.
 #   setup.sh bench    also PyTorch (Debian's python3-torch), the reference the benchmark compares against.
 #
 # Works as root on a fresh Debian 12 machine that has only Go; as another user it uses sudo for apt-get.
@@ -17,9 +19,12 @@ GOBIN="$(go env GOBIN)"; GOBIN="${GOBIN:-$(go env GOPATH)/bin}"
 export PATH="$GOBIN:$PATH"
 
 # --- Debian packages -----------------------------------------------------------------------------------------
-packages=(jupyter-notebook jupyter-nbconvert python3-ipykernel)
+packages=(python3-venv)
 case "${1:-}" in
-  test)  packages+=(mricron-data python3-nibabel insighttoolkit5-examples chromium) ;;
+  test)  packages+=(mricron-data python3-nibabel insighttoolkit5-examples chromium)
+         # Node.js from Debian (18 on Debian 12) unless a node is already installed; npm comes with some builds.
+         command -v node >/dev/null || packages+=(nodejs)
+         command -v npm >/dev/null || packages+=(npm) ;;
   bench) packages+=(python3-torch) ;;
   "") ;;
   *) echo "usage: $0 [test|bench]" >&2; exit 2 ;;
@@ -35,6 +40,23 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   say "Debian packages present: ${packages[*]}"
+fi
+
+# --- JupyterLab, nbclient, nbconvert (PyPI, pinned, into .venv/) -----------------------------------------------
+# Every package pinned by kernelext/scripts/requirements-lab.txt; a stamp records which file was installed, so a
+# changed pin reinstalls and an unchanged one costs nothing. Debian's Python builds the environment (python3 on PATH
+# may be another one, e.g. pyenv's). `make lab`, `make demo`, `make verify` and the tests use .venv/bin/jupyter.
+lab_requirements=kernelext/scripts/requirements-lab.txt
+lab_sha256=$(sha256sum "$lab_requirements" | cut -d' ' -f1)
+lab_stamp=.venv/gokd-requirements.sha256
+if [ -x .venv/bin/jupyter-lab ] && [ "$(cat "$lab_stamp" 2>/dev/null)" = "$lab_sha256" ]; then
+  say "JupyterLab present: .venv/ ($(grep -E '^jupyterlab==' "$lab_requirements"))"
+else
+  say "installing JupyterLab, nbclient and nbconvert from PyPI into .venv/ ($lab_requirements)"
+  [ -x .venv/bin/python ] || /usr/bin/python3 -m venv .venv
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$lab_requirements"
+  echo "$lab_sha256" > "$lab_stamp.tmp" && mv "$lab_stamp.tmp" "$lab_stamp"
+  say "JupyterLab installed: .venv/bin/jupyter-lab"
 fi
 
 # --- XLA's CPU compiler (PJRT plugin) -------------------------------------------------------------------------
@@ -128,4 +150,22 @@ json.dump(spec, open(path, "w"), indent=1)
 PY
   say "kernel spec: $kernel_json"
 fi
-say "ready: $(go version | cut -d' ' -f3), gonb $want_gonb, $(/usr/bin/jupyter nbconvert --version 2>/dev/null | sed 's/^/nbconvert /')"
+if ! .venv/bin/jupyter kernelspec list 2>/dev/null | grep -q '^ *gonb '; then
+  echo "JupyterLab in .venv/ does not see the GoNB kernel ($kernel_json): check JUPYTER_DATA_DIR" >&2; exit 1
+fi
+
+# --- Playwright, for the browser tests (setup.sh test) ----------------------------------------------------------
+# playwright-core only (no browser download: it drives Debian's chromium), pinned with its lock file. 1.61.1 is the
+# newest that runs on Debian 12's Node.js 18.
+if [ "${1:-}" = test ]; then
+  browser_dir=notebooks/testdata/browser
+  want_pw=$(grep -o '"playwright-core": "[0-9.]*"' "$browser_dir/package.json" | grep -o '[0-9][0-9.]*')
+  if grep -qs "\"version\": \"$want_pw\"" "$browser_dir/node_modules/playwright-core/package.json"; then
+    say "Playwright present: playwright-core $want_pw in $browser_dir/node_modules"
+  else
+    say "installing Playwright (npm, pinned) into $browser_dir/node_modules"
+    (cd "$browser_dir" && npm ci --silent --no-audit --no-fund)
+  fi
+fi
+
+say "ready: $(go version | cut -d' ' -f3), gonb $want_gonb, $(.venv/bin/jupyter lab --version | sed 's/^/JupyterLab /'), $(.venv/bin/jupyter nbconvert --version | sed 's/^/nbconvert /')"

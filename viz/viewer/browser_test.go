@@ -20,7 +20,8 @@ import (
 
 const (
 	chromiumPath = "/usr/bin/chromium"
-	jupyterPath  = "/usr/bin/jupyter"
+	// jupyterPath is the project's JupyterLab environment (make setup), from this package's folder.
+	jupyterPath = "../../.venv/bin/jupyter"
 )
 
 // notebook returns an .ipynb (nbformat 4) with one code cell whose output is html as text/html display data,
@@ -86,7 +87,7 @@ func differingPixels(a, b image.Image) int {
 func TestViewerInNbconvertExportInChromium(t *testing.T) {
 	for _, tool := range []string{chromiumPath, jupyterPath} {
 		if _, err := os.Stat(tool); err != nil {
-			t.Skipf("%s is absent (apt-get install chromium, jupyter-nbconvert): skipping the browser test", tool)
+			t.Skipf("%s is absent (make setup-test installs chromium and .venv/): skipping the browser test", tool)
 		}
 	}
 	if testing.Short() {

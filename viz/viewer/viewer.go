@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"image"
@@ -218,11 +217,11 @@ func encodeJPEG(img image.Image) (string, error) {
 	return "data:image/jpeg;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()), nil
 }
 
-// frames is the viewer's data, read by its script: base[k] is slice k's image, layers[j][k] layer j's overlay
-// on it ("" where the mask is empty).
+// frames are the viewer's images as data URIs: base[k] is slice k's image, layers[j][k] layer j's overlay on it
+// ("" where the mask is empty).
 type frames struct {
-	Base   []string   `json:"base"`
-	Layers [][]string `json:"layers"`
+	Base   []string
+	Layers [][]string
 }
 
 // build renders the frames with r and fills the page template.
@@ -252,15 +251,21 @@ func (v *Viewer) build(id string, r *render.Renderer, encodeBase encoding) (stri
 			}
 		}
 	}
-	data, err := json.Marshal(f) // Escapes <, > and &, so it cannot close the script element.
-	if err != nil {
-		return "", fmt.Errorf("viewer: %w", err)
-	}
 	s := v.slices[0]
 	page := pageData{
-		ID: id, Title: v.title, Slices: len(v.slices), Max: len(v.slices) - 1, Initial: v.initial, Data: template.JS(data),
+		ID: id, Title: v.title, Slices: len(v.slices), Max: len(v.slices) - 1, Initial: v.initial,
 		Width: v.displayWidth, Height: (v.displayWidth*s.Height + s.Width/2) / s.Width,
 		Base: template.URL(f.Base[v.initial]), Rendering: "pixelated",
+	}
+	for k, uri := range f.Base {
+		frame := pageFrame{K: k, Base: template.URL(uri)}
+		for j, l := range v.layers {
+			if f.Layers[j][k] != "" {
+				frame.Layers = append(frame.Layers, pageLayer{Index: j, Name: l.Name, Checked: !l.Hidden,
+					Src: template.URL(f.Layers[j][k])})
+			}
+		}
+		page.Frames = append(page.Frames, frame)
 	}
 	if r.InterpolationMode() == render.Bilinear {
 		page.Rendering = "auto"

@@ -1,7 +1,6 @@
 package viewer_test
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"io"
 	"strconv"
@@ -75,6 +74,35 @@ func byID(t *testing.T, elements []element, id string) element {
 	return element{}
 }
 
+// stripFrames reads the strip's images: base[k] is slice k's, layers[j][k] layer j's overlay ("" where empty).
+func stripFrames(t *testing.T, elements []element, n, layers int) (data struct {
+	Base   []string
+	Layers [][]string
+}) {
+	t.Helper()
+	data.Base = make([]string, n)
+	for range layers {
+		data.Layers = append(data.Layers, make([]string, n))
+	}
+	for _, e := range elements {
+		k, err := strconv.Atoi(e.attrs["data-k"])
+		if err != nil {
+			continue
+		}
+		switch e.attrs["class"] {
+		case "gokd-viewer-frame-base":
+			data.Base[k] = e.attrs["src"]
+		case "gokd-viewer-frame-layer":
+			j, err := strconv.Atoi(e.attrs["data-layer"])
+			if err != nil || j >= layers || k >= n {
+				t.Fatalf("strip image %v: layer or slice out of range", e.attrs)
+			}
+			data.Layers[j][k] = e.attrs["src"]
+		}
+	}
+	return data
+}
+
 func TestViewerStructure(t *testing.T) {
 	const n, size = 10, 32
 	slices, truth, student := volume(n, size)
@@ -94,16 +122,8 @@ func TestViewerStructure(t *testing.T) {
 		slider.attrs["value"] != "3" {
 		t.Errorf("slider %v, want range 0..%d at 3", slider.attrs, n-1)
 	}
-	var data struct {
-		Base   []string
-		Layers [][]string
-	}
-	if err := json.Unmarshal([]byte(byID(t, elements, "v1-data").text), &data); err != nil {
-		t.Fatalf("viewer data: %v", err)
-	}
-	if len(data.Base) != n {
-		t.Fatalf("%d base frames, want %d", len(data.Base), n)
-	}
+	// The images live in the strip, the view shown where scripts do not run; the script reads them there.
+	data := stripFrames(t, elements, n, 4)
 	for k, uri := range data.Base {
 		if !strings.HasPrefix(uri, "data:image/png;base64,") {
 			t.Errorf("frame %d is not an inline PNG: %.40q", k, uri)
@@ -116,6 +136,18 @@ func TestViewerStructure(t *testing.T) {
 		if empty := data.Layers[0][k] == ""; empty != (k == 0 || k == n-1) {
 			t.Errorf("ground-truth frame %d empty=%v, want empty only where the mask is", k, empty)
 		}
+	}
+	for _, e := range elements {
+		if e.attrs["class"] == "gokd-viewer-frame-layer" {
+			j, _ := strconv.Atoi(e.attrs["data-layer"])
+			if hidden := strings.Contains(e.attrs["style"], "display:none"); hidden != (j >= 2) {
+				t.Errorf("strip layer %d (%s) of slice %s: hidden=%v, want the layers as first shown", j,
+					e.attrs["alt"], e.attrs["data-k"], hidden)
+			}
+		}
+	}
+	if live := byID(t, elements, "v1-live"); !strings.Contains(live.attrs["style"], "display:none") {
+		t.Errorf("the live viewer is shown in the markup (%v): only its script may show it", live.attrs)
 	}
 	for j, wantChecked := range []bool{true, true, false, false} {
 		box := byID(t, elements, "v1-toggle-"+strconv.Itoa(j))
@@ -217,5 +249,63 @@ func BenchmarkViewer64x128(b *testing.B) {
 		if _, err := v.HTML(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestViewerStripSurvivesSanitiser checks that the strip, the view shown where the script cannot run, is made only
+// of what JupyterLab's sanitiser keeps in an untrusted notebook's HTML (its allow-lists, @jupyterlab/apputils
+// sanitizer.ts): no script, style element, input or tabindex, and inline styles it keeps. The data-* attributes
+// are read by the script only (the sanitiser drops them) and image-rendering is cosmetic (dropped too).
+// notebooks.TestJupyterLabInChromium checks the strip in JupyterLab itself.
+func TestViewerStripSurvivesSanitiser(t *testing.T) {
+	slices, truth, student := volume(6, 16)
+	page, err := viewer.New(slices).ID("v1").Layer("Ground truth", truth, palette.GroundTruth, render.Contour).
+		Errors(truth, student).HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := map[string]bool{"div": true, "img": true, "span": true}
+	attrs := map[string]bool{"class": true, "style": true, "alt": true, "src": true, "id": true, "data-k": true,
+		"data-layer": true}
+	styles := map[string]bool{"display": true, "position": true, "left": true, "top": true, "width": true,
+		"height": true, "vertical-align": true, "color": true, "font": true, "font-size": true, "overflow-x": true,
+		"overflow-y": true, "white-space": true, "background": true, "margin-top": true, "image-rendering": true}
+	in := false
+	frames := 0
+	for _, e := range parse(t, page) {
+		switch e.attrs["id"] {
+		case "v1-strip":
+			in = true
+		case "v1-note", "":
+		default:
+			if in {
+				t.Errorf("element %v inside the strip", e.attrs)
+			}
+		}
+		if e.name == "script" {
+			in = false
+		}
+		if !in {
+			continue
+		}
+		if e.attrs["class"] == "gokd-viewer-frame" {
+			frames++
+		}
+		if !tags[e.name] {
+			t.Errorf("<%s> in the strip: JupyterLab's sanitiser removes it", e.name)
+		}
+		for a := range e.attrs {
+			if !attrs[a] {
+				t.Errorf("<%s %s> in the strip: JupyterLab's sanitiser removes the attribute", e.name, a)
+			}
+		}
+		for _, decl := range strings.Split(e.attrs["style"], ";") {
+			if prop, _, ok := strings.Cut(decl, ":"); ok && !styles[strings.TrimSpace(prop)] {
+				t.Errorf("<%s style=%q> in the strip: JupyterLab's sanitiser removes %q", e.name, e.attrs["style"], prop)
+			}
+		}
+	}
+	if frames != len(slices) {
+		t.Errorf("%d frames in the strip, want one per slice (%d)", frames, len(slices))
 	}
 }
