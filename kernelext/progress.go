@@ -125,12 +125,12 @@ func (p *Progress) Status(metrics map[string]float64) string {
 	return b.String()
 }
 
-// Figure returns the curves recorded so far: metrics whose name contains "loss" on the left panel, the others
-// (Dice, accuracy) on the right.
+// Figure returns the curves recorded so far: the loss and its terms ("loss", "dice_loss", "lovasz", "kl", ...) on
+// the left panel, the quality metrics (see isQualityMetric: Dice, IoU, accuracy) on the right.
 func (p *Progress) Figure() (*chart.Figure, error) {
 	var losses, others []chart.Series
 	for _, name := range p.names {
-		if strings.Contains(strings.ToLower(name), "loss") {
+		if !isQualityMetric(name) {
 			losses = append(losses, *p.history[name])
 		} else {
 			others = append(others, *p.history[name])
@@ -141,6 +141,16 @@ func (p *Progress) Figure() (*chart.Figure, error) {
 		return nil, fmt.Errorf("progress %q: %w", p.title, err)
 	}
 	return fig.Size(vg.Length(len(fig.Plots()))*4*vg.Inch, 2.8*vg.Inch), nil
+}
+
+// isQualityMetric reports whether a metric is a score that grows as the model gets better ("dice", "iou",
+// "accuracy"), not a loss or a loss term: train.Progress names the hard Dice "dice" and its loss term "dice_loss".
+func isQualityMetric(name string) bool {
+	name = strings.ToLower(name)
+	if strings.Contains(name, "loss") {
+		return false
+	}
+	return name == "dice" || strings.Contains(name, "iou") || strings.Contains(name, "accuracy")
 }
 
 func (p *Progress) chartDataURI() (string, error) {

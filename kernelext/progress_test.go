@@ -113,3 +113,14 @@ func TestProgressFinishBeforeUpdateFails(t *testing.T) {
 		t.Error("no error")
 	}
 }
+
+// The loss terms go on the loss panel, the scores on the other: "lovasz" and "kl" are losses although their names
+// do not say so, "dice_loss" is a loss although it names Dice.
+func TestQualityMetricsAreTheScoresOnly(t *testing.T) {
+	for name, want := range map[string]bool{"dice": true, "val_iou": true, "accuracy": true, "loss": false,
+		"dice_loss": false, "lovasz": false, "kl": false, "hint": false, "target_supervision": false} {
+		if got := isQualityMetric(name); got != want {
+			t.Errorf("isQualityMetric(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
