@@ -95,6 +95,7 @@ func TestShiftedConvMatchesNative(t *testing.T) {
 		{name: "depthwise", batch: 2, height: 6, width: 4, inC: 3, outC: 3, kernelSize: 3, depthwise: true},
 		{name: "separable", batch: 2, height: 5, width: 6, inC: 3, outC: 5, kernelSize: 3, separable: true},
 		{name: "3x3-batch1-wide", batch: 1, height: 4, width: 9, inC: 2, outC: 3, kernelSize: 3},
+		{name: "3x3-large", batch: 8, height: 24, width: 24, inC: 8, outC: 16, kernelSize: 3}, // Sizes where XLA may pick other conv kernels.
 	}
 	for _, cc := range cases {
 		t.Run(cc.name, func(t *testing.T) {
