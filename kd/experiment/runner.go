@@ -245,6 +245,13 @@ type modelKey struct {
 
 const historyFile = "history.json"
 
+// trainingBatches configures the training batches of a model: augmented, endless, and shuffled anew every epoch
+// in an order drawn from the seed (two seeds see different batches; one seed the same ones every time).
+func (r *Runner) trainingBatches(name string, samples []datasets.Sample, seed int64) *batch.Config {
+	return batch.New(name, samples).BatchSize(r.Config.Train.BatchSize).Seed(uint64(seed)).
+		Augment(batch.DefaultAugmentation).Shuffle(true).Infinite(true)
+}
+
 // train returns the model of s, trained or reloaded from the cache once per Runner: concurrent calls for the same
 // model wait for the first one.
 func (r *Runner) train(s trainSpec) (*Trained, error) {
@@ -273,8 +280,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 		job := train.Job{Name: s.name, Net: s.net.Net(), Teachers: teachers, Objective: s.objective,
 			Features: s.features, Steps: s.steps, LearningRate: s.learningRate, Seed: s.seed, CheckpointDir: partial,
 			Devices: c.Train.Devices}
-		data := batch.New(s.name, s.samples).BatchSize(c.Train.BatchSize).Seed(uint64(s.seed)).
-			Augment(batch.DefaultAugmentation).Infinite(true)
+		data := r.trainingBatches(s.name, s.samples, s.seed)
 		if s.offline {
 			targets, err := r.teacherTargets(s.subset, s.teachers, s.samples)
 			if err != nil {
