@@ -23,6 +23,10 @@ func TrainProgress(name string) (update func(train.Progress), finish func()) {
 // notebooks 02–04 share its trained models through the cache.
 func Flagship() *experiment.Runner { return NewExperiment(experiment.Default()) }
 
+// Reproduction is the reproduction protocol at notebook scale (experiment.Protocol) as NewExperiment sets it up:
+// notebook 04 runs it.
+func Reproduction() *experiment.Runner { return NewExperiment(experiment.Protocol()) }
+
 // NewExperiment returns the experiment runner of a notebook: config on the chosen backend (MustBackend), trained
 // models cached in CacheDir (so later cells and notebooks reload them), live progress for each model trained.
 // It stops the cell on an invalid configuration.

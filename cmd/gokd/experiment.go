@@ -69,7 +69,27 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "\nModels (test cases)\n%s\nDice per site\n%s\nStudents over %d seeds\n%s\nwall time %.0f s\n",
-		res.ModelsTable(), res.SiteTable(), len(config.Seeds), res.SummaryTable(), res.WallS)
+	_, err = fmt.Fprintf(stdout, "\nModels (test cases)\n%s\nDice per site\n%s\nStudents over %d seeds\n%s\n",
+		res.ModelsTable(), res.SiteTable(), len(config.Seeds), res.SummaryTable())
+	if err != nil {
+		return err
+	}
+	if len(res.Tuning) > 0 && len(res.Tuning[0].ValDice) > 0 {
+		if _, err := fmt.Fprintf(stdout, "Tuning on the validation cases\n%s\n", res.TuningTable()); err != nil {
+			return err
+		}
+	}
+	if len(res.FusionWeights) > 0 {
+		if _, err := fmt.Fprintf(stdout, "Adaptive fusion weights\n%s\n", res.FusionTable()); err != nil {
+			return err
+		}
+	}
+	if c := res.Comparison; c != nil {
+		if _, err := fmt.Fprintf(stdout, "Paired tests over %d test cases (Dice averaged over %d seeds per case)\n%s\nverdict: %s\n",
+			c.Cases, c.Seeds, c.Table(), c.Evidence.Explain()); err != nil {
+			return err
+		}
+	}
+	_, err = fmt.Fprintf(stdout, "wall time %.0f s\n", res.WallS)
 	return err
 }

@@ -92,7 +92,7 @@ func (r *Runner) Evaluate(t *Trained) (*Evaluation, error) {
 
 func summarise(t *Trained, report *metrics.Report) *Evaluation {
 	o := report.Overall
-	e := &Evaluation{Name: t.Name, Dice: o.Dice.Mean, DiceStd: o.Dice.Std, SliceDice: o.SliceDice.Mean, IoU: o.IoU.Mean,
+	e := &Evaluation{Name: t.Name, Over: "cases", Dice: o.Dice.Mean, DiceStd: o.Dice.Std, SliceDice: o.SliceDice.Mean, IoU: o.IoU.Mean,
 		Sensitivity: o.Sensitivity.Mean, Specificity: o.Specificity.Mean, SiteDice: map[string]float64{},
 		Params: t.Model.ParamCount(), TrainWallS: t.History.Wall.Seconds()}
 	e.CaseDice = map[string]float64{}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/gokd/gokd/datasets"
 )
 
 // TestRepresentativesDescribeOneThingPerRow checks that a student kind's row holds, in every column, the mean over
@@ -14,8 +16,8 @@ func TestRepresentativesDescribeOneThingPerRow(t *testing.T) {
 		return &Evaluation{Name: "s", Dice: dice, DiceStd: 0.3, SliceDice: slice, HD95MM: hd95, SurfaceCases: 4,
 			MsPerSlice: ms, MsPerSliceB8: ms, Params: 10, SiteDice: map[string]float64{"a": dice}}
 	}
-	res := &Results{Students: map[string][]*Evaluation{
-		string(StudentScratch): {seed(0.4, 0.5, 10, 1), seed(0.6, 0.7, 20, 3)},
+	res := &Results{Students: map[StudentKind][]*Evaluation{
+		StudentScratch: {seed(0.4, 0.5, 10, 1), seed(0.6, 0.7, 20, 3)},
 	}}
 	reps := res.Representatives()
 	if len(reps) != 1 {
@@ -55,3 +57,70 @@ func TestTablesCountMissedCases(t *testing.T) {
 		t.Errorf("HD95 of a model with 2 missed cases = %q, want \"3.2 (2 missed)\"", got)
 	}
 }
+
+// TestProtocolTunesComparesAndDecides runs a tiny protocol: a validation split, a tuning grid, two seeds and
+// limit-trained teachers on random case subsets; every kind gets the same number of tuning runs and the best
+// one on validation, the comparison pairs every test case, and the adaptive students' fusion weights sum to 1.
+func TestProtocolTunesComparesAndDecides(t *testing.T) {
+	c := tinyConfig()
+	c.Data.CasesPerSite, c.Data.ValFraction = 6, 0.25
+	c.Tune = TuneSpec{LearningRates: []float64{1e-3, 1e-2}, Seed: 100}
+	c.Seeds = []int64{1, 2}
+	c.LimitedTeachers, c.RandomTeachers, c.RandomTeacherCases = TeachersRandom, 2, 2
+	c.Train.CosineDecay = true
+	r, err := New(goBackend(t), c, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Tuning) != len(StudentKinds) {
+		t.Fatalf("%d tunings, want one per kind", len(res.Tuning))
+	}
+	for _, tuning := range res.Tuning {
+		if len(tuning.Candidates) != 2 || len(tuning.ValDice) != 2 {
+			t.Errorf("%s: %d candidates and %d validation scores, want 2 and 2 (the same budget for every kind)",
+				tuning.Kind, len(tuning.Candidates), len(tuning.ValDice))
+			continue
+		}
+		best := 0
+		if tuning.ValDice[1] > tuning.ValDice[0] {
+			best = 1
+		}
+		if tuning.Chosen != tuning.Candidates[best] {
+			t.Errorf("%s: chose %+v, but %+v had the best validation Dice %v", tuning.Kind, tuning.Chosen,
+				tuning.Candidates[best], tuning.ValDice)
+		}
+	}
+	d, err := r.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.TeacherSubsets) != 2 || len(res.SiteTeachers) != 2 || d.TeacherSubsets[0] != "random1" {
+		t.Errorf("limit-trained teachers on %v, want 2 random subsets", d.TeacherSubsets)
+	}
+	cmp := res.Comparison
+	if cmp == nil || len(cmp.Tests) != len(comparisons) || !cmp.Tests[0].Primary || cmp.Seeds != 2 {
+		t.Fatalf("comparison %+v: want %d tests, the primary first, over 2 seeds", cmp, len(comparisons))
+	}
+	if want := len(datasetsCases(d.Test)); cmp.Cases != want || cmp.Tests[0].Wilcoxon.TotalPairs != want {
+		t.Errorf("comparison over %d cases (Wilcoxon %d pairs), want the %d test cases", cmp.Cases,
+			cmp.Tests[0].Wilcoxon.TotalPairs, want)
+	}
+	switch cmp.Verdict {
+	case "reproduced", "partial", "not reproduced", "reversed":
+	default:
+		t.Errorf("verdict %q", cmp.Verdict)
+	}
+	sum := 0.0
+	for _, w := range res.FusionWeights {
+		sum += w
+	}
+	if len(res.FusionWeights) != 2 || math.Abs(sum-1) > 1e-5 {
+		t.Errorf("fusion weights %v, want 2 summing to 1", res.FusionWeights)
+	}
+}
+
+func datasetsCases(samples []datasets.Sample) []string { return datasets.CaseKeys(samples) }
