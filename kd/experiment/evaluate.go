@@ -31,11 +31,11 @@ type Evaluation struct {
 	SurfaceCases   int
 	MissedCases    int                // Test cases with prostate where the model predicted none.
 	SiteDice       map[string]float64 // Mean case Dice per site.
-	Params        int
-	FLOPsPerSlice int64
-	MsPerSlice    float64 // Median inference latency, batch of 1.
-	MsPerSliceB8  float64 // Median inference latency of a batch of 8, per slice.
-	TrainWallS    float64
+	Params         int
+	FLOPsPerSlice  int64
+	MsPerSlice     float64 // Median inference latency, batch of 1.
+	MsPerSliceB8   float64 // Median inference latency of a batch of 8, per slice.
+	TrainWallS     float64
 }
 
 // evaluationVersion changes when the way a model is scored changes, so cached scores are recomputed (the trained

@@ -14,7 +14,7 @@ type Results struct {
 	SiteTeachers []*Evaluation
 	// Students maps a student kind to its evaluations, one per seed (Config.Seeds order).
 	Students map[StudentKind][]*Evaluation
-	Tuning   []*Tuning   // One per student kind, in StudentKinds order.
+	Tuning   []*Tuning        // One per student kind, in StudentKinds order.
 	Summary  []StudentSummary // One per student kind, in StudentKinds order.
 	// Comparison holds the paired tests over test cases and the verdict; nil without the scratch and adaptive
 	// students.

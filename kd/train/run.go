@@ -51,7 +51,7 @@ type Job struct {
 	// CosineDecay decays the learning rate from LearningRate at the first step to 0 at the last along a half
 	// cosine (one cycle of Steps steps, no warm-up); false keeps it constant.
 	CosineDecay bool
-	Seed         int64   // Seeds the initial weights.
+	Seed        int64 // Seeds the initial weights.
 
 	// Progress, when set, is called every ProgressEvery steps (default 10) and after the last step.
 	Progress      func(Progress)
