@@ -117,6 +117,16 @@ func (e *Evaluation) HD95() metrics.Stat {
 	return metrics.Stat{Mean: e.HD95MM, N: e.SurfaceCases}
 }
 
+// HD95Value returns the mean HD95 in mm over the cases with a distance, or nil when no case has one: JSON
+// renders it as null, never as a distance.
+func (e *Evaluation) HD95Value() *float64 {
+	if e.SurfaceCases == 0 {
+		return nil
+	}
+	v := e.HD95MM
+	return &v
+}
+
 // HD95Text renders HD95 in mm with the number of missed cases beside it: "3.2", "3.2 (1 missed)", or "– (9
 // missed)" when no case has a distance.
 func (e *Evaluation) HD95Text() string {
