@@ -7,12 +7,14 @@
 //     objective ([losses.Objective], in objective.go: the one place where the terms are weighted and summed);
 //   - kd/nets: the teacher and student U-Nets and the convolution block that is fast on the Go backend;
 //   - kd/metrics: evaluation (Dice per case and site, IoU, HD95, sensitivity, specificity, latency);
+//   - kd/stats: the statistics of the comparisons (paired Wilcoxon signed-rank test, Holm's correction,
+//     bootstrap confidence intervals) and the reproduction verdict;
 //   - kd/train: the training loop (train.Run in run.go: teacher training, single- and multi-teacher
 //     distillation), inference (train.Predictor) and trained models;
 //   - kd/ckpt: atomic checkpoints that refuse another architecture with a clear error;
 //   - kd/runcache: results and trained models kept on disk by configuration and seed;
 //   - kd/experiment: the experiment runner (experiment.Runner in runner.go) used by the notebooks and by
-//     `gokd experiment`.
+//     `gokd experiment`; the reproduction protocol (experiment.Protocol, tune.go, compare.go).
 //
 // Nothing in kd knows about notebooks: it depends on GoMLX, on package datasets and on package backend only
 // (layering_test.go checks it).
