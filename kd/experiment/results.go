@@ -154,7 +154,7 @@ func (res *Results) SummaryTable() metrics.Table {
 			temperature, kl = "–", "–"
 		}
 		t.Rows = append(t.Rows, []string{string(s.Kind), fmt.Sprintf("%.3f ± %.3f", s.Dice, s.DiceStd),
-			fmt.Sprintf("%g", s.Setting.LearningRate), temperature, kl, fmt.Sprint(s.Seeds)})
+			fmt.Sprintf("%.3g", s.Setting.LearningRate), temperature, kl, fmt.Sprint(s.Seeds)})
 	}
 	return t
 }

@@ -104,7 +104,7 @@ func (res *Results) TuningTable() metrics.Table {
 			if !tuning.Kind.Distilled() {
 				temperature, kl = "–", "–"
 			}
-			t.Rows = append(t.Rows, []string{string(tuning.Kind), fmt.Sprintf("%g", s.LearningRate), temperature, kl, val, mark})
+			t.Rows = append(t.Rows, []string{string(tuning.Kind), fmt.Sprintf("%.3g", s.LearningRate), temperature, kl, val, mark})
 		}
 	}
 	return t
