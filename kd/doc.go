@@ -7,12 +7,15 @@
 //     objective ([losses.Objective], in objective.go: the one place where the terms are weighted and summed);
 //   - kd/nets: the teacher and student U-Nets and the convolution block that is fast on the Go backend;
 //   - kd/metrics: evaluation (Dice per case and site, IoU, HD95, sensitivity, specificity, latency);
+//   - kd/stats: the statistics of the comparisons (paired Wilcoxon signed-rank test, Holm's correction,
+//     bootstrap confidence intervals) and the reproduction verdict;
 //   - kd/train: the training loop (train.Run in run.go: teacher training, single- and multi-teacher
 //     distillation), inference (train.Predictor) and trained models;
 //   - kd/ckpt: atomic checkpoints that refuse another architecture with a clear error;
 //   - kd/runcache: results and trained models kept on disk by configuration and seed;
 //   - kd/experiment: the experiment runner (experiment.Runner in runner.go) used by the notebooks and by
-//     `gokd experiment`; Runner.Export writes a trained model into a model file (`gokd export`);
+//     `gokd experiment`; the reproduction protocol (experiment.Protocol, tune.go, compare.go); Runner.Export
+//     writes a trained model into a model file (`gokd export`);
 //   - kd/deploy: self-describing model files and the segmentation of whole volumes on their own grids
 //     (`gokd info`, `gokd segment`).
 //

@@ -22,3 +22,21 @@ func CacheDir() string {
 	}
 	return ".gokd-cache"
 }
+
+// EnvReproductionCache names the environment variable that overrides where the reproduction protocol's models
+// are cached (see ReproductionCacheDir).
+const EnvReproductionCache = "GOKD_PROTOCOL_CACHE"
+
+// ReproductionCacheDir is the cache of the reproduction protocol (kernelext.Reproduction): $GOKD_PROTOCOL_CACHE
+// when set, else the committed results/protocol-notebook of the repository (found from the notebook's folder,
+// $GONB_DIR, or the working directory) — written by `go run ./cmd/gokd experiment -protocol -cache
+// results/protocol-notebook`.
+func ReproductionCacheDir() string {
+	if d := os.Getenv(EnvReproductionCache); d != "" {
+		return d
+	}
+	if d := os.Getenv(protocol.GONB_DIR_ENV); d != "" {
+		return filepath.Join(d, "..", "results", "protocol-notebook")
+	}
+	return filepath.Join("results", "protocol-notebook")
+}

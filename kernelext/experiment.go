@@ -23,6 +23,15 @@ func TrainProgress(name string) (update func(train.Progress), finish func()) {
 // notebooks 02–04 share its trained models through the cache.
 func Flagship() *experiment.Runner { return NewExperiment(experiment.Default()) }
 
+// Reproduction is the reproduction protocol at notebook scale (experiment.Protocol) as NewExperiment sets it up,
+// but cached in ReproductionCacheDir: notebook 04 reloads the committed run of the protocol from there (models
+// whose entry is missing or stale are trained, which takes about half an hour on 2 CPU cores).
+func Reproduction() *experiment.Runner {
+	r := Must1(experiment.New(MustBackend(), experiment.Protocol(), ReproductionCacheDir()))
+	r.Progress = TrainProgress
+	return r
+}
+
 // NewExperiment returns the experiment runner of a notebook: config on the chosen backend (MustBackend), trained
 // models cached in CacheDir (so later cells and notebooks reload them), live progress for each model trained.
 // It stops the cell on an invalid configuration.

@@ -150,7 +150,17 @@ func ShowResults(res *experiment.Results) error {
 		return err
 	}
 	if len(res.Summary) > 0 {
-		if err := ShowTable("Students against the scratch baseline, over seeds", res.SummaryTable()); err != nil {
+		if err := ShowTable("Student kinds over seeds, with the setting chosen on validation", res.SummaryTable()); err != nil {
+			return err
+		}
+	}
+	if len(res.FusionWeights) > 0 {
+		if err := ShowTable("Adaptive fusion: learned teacher weights (mean over seeds)", res.FusionTable()); err != nil {
+			return err
+		}
+	}
+	if res.Comparison != nil {
+		if err := ShowTable("Paired tests over test cases (Dice averaged over seeds per case)", res.Comparison.Table()); err != nil {
 			return err
 		}
 	}
@@ -162,9 +172,9 @@ func ShowResults(res *experiment.Results) error {
 	for _, e := range evals {
 		group := "students"
 		switch {
-		case e.Name == experiment.Teacher:
+		case e.Name == experiment.TeacherName:
 			group = "teacher"
-		case strings.HasPrefix(e.Name, experiment.SiteTeacher):
+		case strings.HasPrefix(e.Name, experiment.SiteTeacherName):
 			group = "site teachers"
 		}
 		params = append(params, chart.Point{Label: e.Name, Group: group, X: float64(e.Params), Y: e.Dice})

@@ -105,7 +105,51 @@ func TestCommittedNotebooks(t *testing.T) {
 			if values, err := nb.Results(); err != nil || len(values) == 0 {
 				t.Errorf("%s has no saved GOKD_RESULT line (err=%v): commit it executed", path, err)
 			}
+			checkResultFields(t, path, nb)
 		})
+	}
+}
+
+// resultFields are the GOKD_RESULT fields a notebook must print, by notebook: the flagship's carry the
+// reproduction's statistics and verdict (issue 17).
+var resultFields = map[string][]string{
+	"04_multi_teacher_adaptive_kd.ipynb": {"seeds", "student_scratch_dice", "student_adaptive_kd_dice",
+		"student_single_kd_dice", "student_mean_kd_dice", "gap_ci_low", "gap_ci_high", "p_value", "verdict",
+		"teacher_dice", "teacher_params", "student_params", "teacher_ms_per_slice", "student_ms_per_slice", "wall_s",
+		"fusion_weights", "student_adaptive_kd_missed_cases"},
+}
+
+// verdicts are the verdicts stats.Decide computes.
+var verdicts = []string{"reproduced", "partial", "not reproduced", "reversed"}
+
+// checkResultFields checks that a notebook's GOKD_RESULT line has the fields resultFields asks of it, numbers
+// where numbers are due, a verdict among the four, at least 10 seeds and a confidence interval around its gap.
+func checkResultFields(t *testing.T, path string, nb *nbexec.Notebook) {
+	t.Helper()
+	want := resultFields[filepath.Base(path)]
+	if len(want) == 0 {
+		return
+	}
+	fields, err := nb.ResultFields()
+	if err != nil {
+		t.Errorf("%s: %v", path, err)
+		return
+	}
+	for _, name := range want {
+		if _, ok := fields[name]; !ok {
+			t.Errorf("%s: GOKD_RESULT lacks %q", path, name)
+		}
+	}
+	if v, _ := fields["verdict"].(string); !slices.Contains(verdicts, v) {
+		t.Errorf("%s: verdict %q, want one of %q", path, fields["verdict"], verdicts)
+	}
+	if seeds, _ := fields["seeds"].(float64); seeds < 10 {
+		t.Errorf("%s: %v seeds, want at least 10", path, fields["seeds"])
+	}
+	low, _ := fields["gap_ci_low"].(float64)
+	high, _ := fields["gap_ci_high"].(float64)
+	if !(low <= high) {
+		t.Errorf("%s: confidence interval [%v, %v] is empty", path, low, high)
 	}
 }
 
@@ -144,6 +188,7 @@ func TestExecuteNotebooks(t *testing.T) {
 			if err != nil || len(values) == 0 {
 				t.Fatalf("%s printed no GOKD_RESULT line (err=%v)", path, err)
 			}
+			checkResultFields(t, path, run.Notebook)
 		})
 		if !ok {
 			t.Logf("continuing with the next notebooks after %s failed", path)

@@ -17,22 +17,26 @@ import (
 func runExperiment(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gokd experiment", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	configPath := flags.String("config", "", "JSON experiment configuration (default: the embedded defaults)")
+	configPath := flags.String("config", "", "JSON experiment configuration, over the embedded defaults (or over the protocol's with -protocol)")
+	protocol := flags.Bool("protocol", false, "start from the reproduction protocol at notebook scale (experiment.Protocol) instead of the defaults")
 	cacheDir := flags.String("cache", ".gokd-cache", "folder where trained models are cached")
 	parallel := flags.Int("parallel", 0, "models trained at once (0: one per CPU core on the Go backend, else 1)")
 	printConfig := flags.Bool("print-config", false, "print the configuration as JSON and exit")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
-	if err := experimentRun(stdout, *configPath, *cacheDir, *parallel, *printConfig); err != nil {
+	if err := experimentRun(stdout, *configPath, *cacheDir, *parallel, *printConfig, *protocol); err != nil {
 		_, _ = fmt.Fprintln(stderr, "gokd experiment:", err)
 		return 1
 	}
 	return 0
 }
 
-func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, printConfig bool) error {
+func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, printConfig, protocol bool) error {
 	config := experiment.Default()
+	if protocol {
+		config = experiment.Protocol()
+	}
 	if configPath != "" {
 		blob, err := os.ReadFile(configPath)
 		if err != nil {
@@ -69,7 +73,27 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "\nModels (test cases)\n%s\nDice per site\n%s\nStudents over %d seeds\n%s\nwall time %.0f s\n",
-		res.ModelsTable(), res.SiteTable(), len(config.Seeds), res.SummaryTable(), res.WallS)
+	_, err = fmt.Fprintf(stdout, "\nModels (test cases)\n%s\nDice per site\n%s\nStudents over %d seeds\n%s\n",
+		res.ModelsTable(), res.SiteTable(), len(config.Seeds), res.SummaryTable())
+	if err != nil {
+		return err
+	}
+	if len(res.Tuning) > 0 && len(res.Tuning[0].ValDice) > 0 {
+		if _, err := fmt.Fprintf(stdout, "Tuning on the validation cases\n%s\n", res.TuningTable()); err != nil {
+			return err
+		}
+	}
+	if len(res.FusionWeights) > 0 {
+		if _, err := fmt.Fprintf(stdout, "Adaptive fusion weights\n%s\n", res.FusionTable()); err != nil {
+			return err
+		}
+	}
+	if c := res.Comparison; c != nil {
+		if _, err := fmt.Fprintf(stdout, "Paired tests over %d test cases (Dice averaged over %d seeds per case)\n%s\nverdict: %s\n",
+			c.Cases, c.Seeds, c.Table(), c.Evidence.Explain()); err != nil {
+			return err
+		}
+	}
+	_, err = fmt.Fprintf(stdout, "wall time %.0f s\n", res.WallS)
 	return err
 }

@@ -2,6 +2,8 @@ package experiment
 
 import (
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/gokd/gokd/kd/losses"
 	"github.com/gokd/gokd/kd/nets"
@@ -21,6 +23,41 @@ type Config struct {
 	// Seeds repeat every student (and its scratch baselines) with different initial weights and batch orders, to
 	// measure the spread of the Dice gap. Teachers use Train.Seed.
 	Seeds []int64
+
+	// Tune chooses each student kind's learning rate (and, for the distilled kinds, temperature and KL weight) on
+	// the validation cases, with the same budget for every kind. Empty: no tuning, the configured values.
+	Tune TuneSpec `json:",omitzero"`
+	// LimitedTeachers selects the reading of "limit-trained": TeachersPerSite (the default: one teacher per
+	// site, on that site's training cases) or TeachersRandom (RandomTeachers teachers, each on
+	// RandomTeacherCases training cases drawn at random across sites).
+	LimitedTeachers    string `json:",omitempty"`
+	RandomTeachers     int    `json:",omitempty"`
+	RandomTeacherCases int    `json:",omitempty"`
+}
+
+// Readings of "limit-trained" (Config.LimitedTeachers).
+const (
+	TeachersPerSite = "site"   // One teacher per site, on that site's training cases.
+	TeachersRandom  = "random" // K teachers on random case subsets (datasets.RandomCaseSubsets).
+)
+
+// TuneSpec is the validation grid of the student kinds: the distilled kinds try every combination of
+// LearningRates × Temperatures × KLWeights; the kinds trained from scratch, which have no temperature or KL
+// weight, try as many learning rates (spread geometrically over the same range), so that every kind gets the
+// same number of training runs. Each run trains with Seed on the kind's training data and is scored by its mean
+// Dice over the validation cases; the best one's values train the kind's students for every seed.
+type TuneSpec struct {
+	LearningRates []float64 `json:",omitempty"`
+	Temperatures  []float64 `json:",omitempty"`
+	KLWeights     []float64 `json:",omitempty"`
+	Seed          int64     `json:",omitempty"` // Seed of the tuning runs (keep it apart from Config.Seeds).
+}
+
+// Setting is one choice of a student's tuned hyperparameters.
+type Setting struct {
+	LearningRate float64
+	Temperature  float64 // Of the KL term; unused from scratch.
+	KL           float64 // Weight of the KL term; unused from scratch.
 }
 
 // DataConfig selects the data: the synthetic multi-site phantom (the default), a folder of the multi-site prostate
@@ -57,7 +94,8 @@ type NetSpec struct {
 // TrainSpec holds the optimisation settings shared by every model.
 type TrainSpec struct {
 	TeacherSteps int
-	// SiteTeacherSteps trains each limit-trained teacher: limited in data (one site) and in training budget.
+	// SiteTeacherSteps trains each limit-trained teacher, limited in data (one site, or a random case subset);
+	// 0 gives it TeacherSteps, so that the teachers are limited in data only, not in steps.
 	SiteTeacherSteps int
 	StudentSteps     int
 	BatchSize        int
@@ -67,6 +105,8 @@ type TrainSpec struct {
 	// from scratch).
 	StudentLearningRate float64
 	Seed                int64 // Teachers' seed.
+	// CosineDecay decays every model's learning rate to 0 over its steps along a half cosine (train.Job).
+	CosineDecay bool `json:",omitempty"`
 	// Features names the feature maps paired for the hint and attention terms of single-teacher distillation.
 	Features []string
 	// Devices trains every model data-parallel over that many devices of the backend (train.Job.Devices; -1: all
@@ -110,6 +150,21 @@ func Default() Config {
 	}
 }
 
+// Protocol is the reproduction protocol at the flagship's (notebook 04's) scale: Default's data and networks
+// with 12 cases per site split by case into training, validation (20%) and test (30%) cases; the limit-trained
+// teachers limited in data only (as many steps as the teacher); cosine learning-rate decay; each student kind's
+// learning rate (and, distilled, its temperature) chosen on the validation cases from 4 runs; 10 seeds. The
+// committed configurations in configs/ run it larger through `gokd experiment -config`.
+func Protocol() Config {
+	c := Default()
+	c.Data.CasesPerSite, c.Data.ValFraction, c.Data.TestFraction = 12, 0.2, 0.3
+	c.Train.SiteTeacherSteps = 0
+	c.Train.CosineDecay = true
+	c.Tune = TuneSpec{LearningRates: []float64{3e-3, 1e-2}, Temperatures: []float64{1, 2}, Seed: 1000}
+	c.Seeds = []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	return c
+}
+
 // Net builds the nets.Config of a spec for the data's channels and 2 classes.
 func (s NetSpec) Net() *nets.Config {
 	c := nets.NewConfig().Levels(s.Levels).BaseWidth(s.BaseWidth)
@@ -126,6 +181,57 @@ func (s NetSpec) Net() *nets.Config {
 func (l LossSpec) Objective(fusion losses.TeacherFusion) *losses.Objective {
 	return losses.DefaultObjective().Dice(l.Dice).Lovasz(l.Lovasz).KL(l.KL).Hint(l.Hint).Attention(l.Attention).
 		CrossEntropy(l.CrossEntropy).Temperature(l.Temperature).ClassBalancedKL(l.ClassBalancedKL).Fusion(fusion, false)
+}
+
+// scratchObjective is the objective of a student trained from the labels alone: the hard terms of l, no
+// distillation term (and the default temperature and fusion, which then play no part).
+func (l LossSpec) scratchObjective() *losses.Objective {
+	return losses.DefaultObjective().Dice(l.Dice).Lovasz(l.Lovasz).CrossEntropy(l.CrossEntropy).KL(0).Hint(0).
+		Attention(0).TargetSupervision(0)
+}
+
+// Budget is the number of tuning runs of each student kind: the size of the grid (1: no tuning).
+func (t TuneSpec) Budget() int {
+	return max(1, len(t.LearningRates)) * max(1, len(t.Temperatures)) * max(1, len(t.KLWeights))
+}
+
+// Candidates lists the settings a student kind tries: the grid for a distilled kind (distilled true), or as
+// many learning rates spread geometrically over the grid's range for a kind trained from scratch. Unset axes
+// take base's value.
+func (t TuneSpec) Candidates(base Setting, distilled bool) []Setting {
+	rates := t.LearningRates
+	if len(rates) == 0 {
+		rates = []float64{base.LearningRate}
+	}
+	if !distilled {
+		n := t.Budget()
+		lo, hi := slices.Min(rates), slices.Max(rates)
+		out := make([]Setting, n)
+		for i := range out {
+			rate := lo
+			if n > 1 {
+				rate = lo * math.Pow(hi/lo, float64(i)/float64(n-1))
+			}
+			out[i] = Setting{LearningRate: rate, Temperature: base.Temperature, KL: base.KL}
+		}
+		return out
+	}
+	temperatures, kls := t.Temperatures, t.KLWeights
+	if len(temperatures) == 0 {
+		temperatures = []float64{base.Temperature}
+	}
+	if len(kls) == 0 {
+		kls = []float64{base.KL}
+	}
+	var out []Setting
+	for _, rate := range rates {
+		for _, temperature := range temperatures {
+			for _, kl := range kls {
+				out = append(out, Setting{LearningRate: rate, Temperature: temperature, KL: kl})
+			}
+		}
+	}
+	return out
 }
 
 // teacherObjective is the objective of supervised teacher training.
@@ -145,8 +251,14 @@ func (c Config) Validate() error {
 	switch {
 	case c.Data.Size <= 0:
 		return fmt.Errorf("experiment: Data.Size %d", c.Data.Size)
-	case c.Train.BatchSize <= 0 || c.Train.TeacherSteps <= 0 || c.Train.SiteTeacherSteps <= 0 || c.Train.StudentSteps <= 0:
-		return fmt.Errorf("experiment: Train needs a positive BatchSize, TeacherSteps, SiteTeacherSteps and StudentSteps: %+v", c.Train)
+	case c.Train.BatchSize <= 0 || c.Train.TeacherSteps <= 0 || c.Train.SiteTeacherSteps < 0 || c.Train.StudentSteps <= 0:
+		return fmt.Errorf("experiment: Train needs a positive BatchSize, TeacherSteps and StudentSteps: %+v", c.Train)
+	case c.Tune.Budget() > 1 && c.Data.ValFraction <= 0:
+		return fmt.Errorf("experiment: Tune has a grid of %d runs per student kind but Data.ValFraction is 0: tuning needs validation cases", c.Tune.Budget())
+	case c.LimitedTeachers != "" && c.LimitedTeachers != TeachersPerSite && c.LimitedTeachers != TeachersRandom:
+		return fmt.Errorf("experiment: unknown LimitedTeachers %q, want %q or %q", c.LimitedTeachers, TeachersPerSite, TeachersRandom)
+	case c.LimitedTeachers == TeachersRandom && (c.RandomTeachers <= 0 || c.RandomTeacherCases <= 0):
+		return fmt.Errorf("experiment: LimitedTeachers %q needs positive RandomTeachers and RandomTeacherCases", TeachersRandom)
 	case len(c.Seeds) == 0:
 		return fmt.Errorf("experiment: no student Seeds")
 	case c.Data.TestFraction <= 0 || c.Data.TestFraction+c.Data.ValFraction >= 1:

@@ -15,8 +15,12 @@ import (
 type Data struct {
 	Train, Val, Test []datasets.Sample
 	Sites            []string // Sites of the training data, in order.
-	// SiteTrain holds each site's training slices: one limit-trained teacher learns from each.
+	// SiteTrain holds each site's training slices.
 	SiteTrain [][]datasets.Sample
+	// TeacherSubsets name the limit-trained teachers' training subsets, and TeacherTrain holds their slices: the
+	// sites and SiteTrain (Config.LimitedTeachers TeachersPerSite), or random case subsets ("random1", …).
+	TeacherSubsets []string
+	TeacherTrain   [][]datasets.Sample
 	// StudentTrain is the students' (limited) labelled training data.
 	StudentTrain []datasets.Sample
 }
@@ -35,6 +39,16 @@ func loadData(c Config) (*Data, error) {
 	}
 	d := &Data{Train: split.Train, Val: split.Val, Test: split.Test}
 	d.Sites, d.SiteTrain = datasets.SubsetsBySite(d.Train)
+	d.TeacherSubsets, d.TeacherTrain = d.Sites, d.SiteTrain
+	if c.LimitedTeachers == TeachersRandom {
+		if d.TeacherTrain, err = datasets.RandomCaseSubsets(d.Train, c.RandomTeachers, c.RandomTeacherCases, c.Data.Seed); err != nil {
+			return nil, fmt.Errorf("experiment: limit-trained teachers: %w", err)
+		}
+		d.TeacherSubsets = make([]string, c.RandomTeachers)
+		for i := range d.TeacherSubsets {
+			d.TeacherSubsets[i] = fmt.Sprintf("random%d", i+1)
+		}
+	}
 	d.StudentTrain = limitCasesPerSite(d.Train, c.StudentCasesPerSite, c.Data.Seed)
 	if len(d.Test) == 0 || len(d.StudentTrain) == 0 {
 		return nil, fmt.Errorf("experiment: %d test and %d student training slices: the data is too small for the split",

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,32 +18,31 @@ import (
 	"github.com/gokd/gokd/kd/deploy"
 )
 
-// Model returns the experiment's model named name, trained or reloaded from the cache: Teacher, SiteTeacher + "-" +
-// site, or a student StudentName(kind, seed) such as "student_single_kd-s1".
+// Model returns the experiment's model named name, trained or reloaded from the cache: TeacherName,
+// SiteTeacherName + "-" + subset (a site, or "random<k>"), or a student StudentName(kind, seed) such as
+// "student_single_kd-s1".
 func (r *Runner) Model(name string) (*Trained, error) {
 	switch {
-	case name == Teacher:
+	case name == TeacherName:
 		return r.Teacher()
-	case strings.HasPrefix(name, SiteTeacher+"-"):
+	case strings.HasPrefix(name, SiteTeacherName+"-"):
 		d, err := r.Data()
 		if err != nil {
 			return nil, err
 		}
-		site := strings.TrimPrefix(name, SiteTeacher+"-")
-		for i, s := range d.Sites {
-			if s == site {
-				return r.siteTeacher(d, i)
-			}
+		subset := strings.TrimPrefix(name, SiteTeacherName+"-")
+		if i := slices.Index(d.TeacherSubsets, subset); i >= 0 {
+			return r.siteTeacher(d, i)
 		}
-		return nil, fmt.Errorf("experiment: no site %q in the training data (sites: %v)", site, d.Sites)
+		return nil, fmt.Errorf("experiment: no limit-trained teacher %q (subsets: %v)", subset, d.TeacherSubsets)
 	}
 	kind, seedText, found := strings.Cut(name, "-s")
 	seed, err := strconv.ParseInt(seedText, 10, 64)
-	if !found || err != nil {
-		return nil, fmt.Errorf("experiment: unknown model %q: want %s, %s-<site> or <student kind>-s<seed> with a "+
-			"kind among %v", name, Teacher, SiteTeacher, StudentKinds)
+	if !found || err != nil || !slices.Contains(StudentKinds, StudentKind(kind)) {
+		return nil, fmt.Errorf("experiment: unknown model %q: want %s, %s-<subset> or <student kind>-s<seed> with a "+
+			"kind among %v", name, TeacherName, SiteTeacherName, StudentKinds)
 	}
-	return r.Student(kind, seed)
+	return r.Student(StudentKind(kind), seed)
 }
 
 // Export writes the experiment's model named name (see [Runner.Model]; trained first when the cache lacks it)
@@ -70,7 +70,7 @@ func (r *Runner) Export(name, path string, overwrite bool) (*deploy.Description,
 	}
 	configHash := sha256.Sum256(config)
 	role := "student"
-	if name == Teacher || strings.HasPrefix(name, SiteTeacher+"-") {
+	if name == TeacherName || strings.HasPrefix(name, SiteTeacherName+"-") {
 		role = "teacher"
 	}
 	steps := 0

@@ -45,7 +45,7 @@ func TestExport(t *testing.T) {
 	if _, err := r.Export(StudentName(StudentScratch, 1), path, false); !errors.Is(err, deploy.ErrOutputExists) {
 		t.Errorf("second export without overwrite: %v", err)
 	}
-	teacher, err := r.Export(Teacher, filepath.Join(dir, "teacher.gokd"), false)
+	teacher, err := r.Export(TeacherName, filepath.Join(dir, "teacher.gokd"), false)
 	if err != nil || teacher.Role != "teacher" {
 		t.Errorf("teacher: %+v, %v", teacher, err)
 	}

@@ -18,14 +18,23 @@ func (r *Runner) TrainAll() error {
 		return err
 	}
 	jobs := []func() error{func() error { _, err := r.Teacher(); return err }}
-	for i := range d.Sites {
+	for i := range d.TeacherSubsets {
 		jobs = append(jobs, func() error { _, err := r.siteTeacher(d, i); return err })
 	}
-	// The single-teacher students come last: they need the teacher, the longest training, started first.
-	isSingleKD := func(kind string) bool { return kind == StudentSingleKD }
+	// The single-teacher students come last: they need the teacher, the longest training, started first. Each
+	// kind's tuning runs come before its students, which wait for the choice.
+	isSingleKD := func(kind StudentKind) bool { return kind == StudentSingleKD }
 	kinds := append(slices.DeleteFunc(slices.Clone(StudentKinds), isSingleKD), StudentSingleKD)
+	c := r.Config
 	for _, kind := range kinds {
-		for _, seed := range r.Config.Seeds {
+		if candidates := c.Tune.Candidates(c.baseSetting(), kind.Distilled()); len(candidates) > 1 {
+			for i, setting := range candidates {
+				jobs = append(jobs, func() error { _, err := r.tuningRun(kind, i, setting); return err })
+			}
+		}
+	}
+	for _, kind := range kinds {
+		for _, seed := range c.Seeds {
 			jobs = append(jobs, func() error { _, err := r.Student(kind, seed); return err })
 		}
 	}

@@ -7,39 +7,45 @@ import (
 	"github.com/gokd/gokd/kd/metrics"
 )
 
-// Results gathers a whole experiment: every model's evaluation and the students' comparison over seeds.
+// Results gathers a whole experiment: every model's evaluation, the tuning of each student kind and the
+// students' paired comparison (the statistics and the verdict).
 type Results struct {
 	Teacher      *Evaluation
 	SiteTeachers []*Evaluation
 	// Students maps a student kind to its evaluations, one per seed (Config.Seeds order).
-	Students map[string][]*Evaluation
+	Students map[StudentKind][]*Evaluation
+	Tuning   []*Tuning        // One per student kind, in StudentKinds order.
 	Summary  []StudentSummary // One per student kind, in StudentKinds order.
-	WallS    float64          // Wall time of Run (training included unless reloaded from the cache).
+	// Comparison holds the paired tests over test cases and the verdict; nil without the scratch and adaptive
+	// students.
+	Comparison *Comparison
+	// FusionWeights are the adaptive students' learned teacher weights, mean over seeds (one per limit-trained
+	// teacher, in SiteTeachers order).
+	FusionWeights []float64
+	WallS         float64 // Wall time of Run (training included unless reloaded from the cache).
 	// TrainWallS adds up the training wall time of every model, whether trained now or reloaded. Models trained at
 	// the same time (Runner.Parallel) each count their own, so it can exceed the wall time of the run.
 	TrainWallS float64
 }
 
-// StudentSummary compares one student kind with the scratch baseline over seeds.
+// StudentSummary describes one student kind over seeds.
 type StudentSummary struct {
-	Kind string
+	Kind StudentKind
 	// Dice is the mean over seeds of the student's mean test-case Dice; DiceStd the spread over seeds.
 	Dice, DiceStd float64
-	// GapPoints is the mean over seeds of (student − scratch) Dice, in Dice points (×100), same seed paired;
-	// GapStd its spread. RelativeGapPct is the mean gap relative to the scratch student's Dice, in percent.
-	GapPoints, GapStd, RelativeGapPct float64
-	Seeds                             int
+	Setting       Setting // The setting chosen on validation.
+	Seeds         int
 }
 
-// Run trains (or reloads) every model of the experiment — the teacher, the site teachers, and each student kind
-// for each seed — with [Runner.TrainAll], then evaluates them one at a time (their latencies are measured on an
-// otherwise idle machine).
+// Run trains (or reloads) every model of the experiment — the teacher, the limit-trained teachers, each student
+// kind's tuning runs and its students for each seed — with [Runner.TrainAll], then evaluates them one at a time
+// (their latencies are measured on an otherwise idle machine) and compares the students.
 func (r *Runner) Run() (*Results, error) {
 	start := time.Now()
 	if err := r.TrainAll(); err != nil {
 		return nil, err
 	}
-	res := &Results{Students: map[string][]*Evaluation{}}
+	res := &Results{Students: map[StudentKind][]*Evaluation{}}
 	teacher, err := r.Teacher()
 	if err != nil {
 		return nil, err
@@ -59,6 +65,11 @@ func (r *Runner) Run() (*Results, error) {
 		res.SiteTeachers = append(res.SiteTeachers, e)
 	}
 	for _, kind := range StudentKinds {
+		tuning, err := r.Tuned(kind)
+		if err != nil {
+			return nil, err
+		}
+		res.Tuning = append(res.Tuning, tuning)
 		for _, seed := range r.Config.Seeds {
 			s, err := r.Student(kind, seed)
 			if err != nil {
@@ -69,11 +80,33 @@ func (r *Runner) Run() (*Results, error) {
 				return nil, err
 			}
 			res.Students[kind] = append(res.Students[kind], e)
+			if kind == StudentAdaptiveKD && len(s.History.FusionWeights) > 0 {
+				if res.FusionWeights == nil {
+					res.FusionWeights = make([]float64, len(s.History.FusionWeights))
+				}
+				for i, w := range s.History.FusionWeights {
+					res.FusionWeights[i] += w / float64(len(r.Config.Seeds))
+				}
+			}
+		}
+		d := metrics.NewStat(diceOf(res.Students[kind]))
+		res.Summary = append(res.Summary, StudentSummary{Kind: kind, Dice: d.Mean, DiceStd: d.Std, Setting: tuning.Chosen,
+			Seeds: len(res.Students[kind])})
+		if len(tuning.ValDice) > 0 {
+			for i, setting := range tuning.Candidates {
+				t, err := r.tuningRun(kind, i, setting)
+				if err != nil {
+					return nil, err
+				}
+				res.TrainWallS += t.History.Wall.Seconds()
+			}
 		}
 	}
-	res.Summary = Summarise(res.Students)
+	if res.Comparison, err = Compare(res.Students); err != nil {
+		return nil, err
+	}
 	res.WallS = time.Since(start).Seconds()
-	res.TrainWallS = res.Teacher.TrainWallS
+	res.TrainWallS += res.Teacher.TrainWallS
 	for _, e := range res.SiteTeachers {
 		res.TrainWallS += e.TrainWallS
 	}
@@ -85,59 +118,43 @@ func (r *Runner) Run() (*Results, error) {
 	return res, nil
 }
 
-// Summarise compares each student kind with StudentScratch, seed by seed.
-func Summarise(students map[string][]*Evaluation) []StudentSummary {
-	scratch := students[StudentScratch]
-	var out []StudentSummary
-	for _, kind := range StudentKinds {
-		evals := students[kind]
-		if len(evals) == 0 {
-			continue
-		}
-		dice, gaps := make([]float64, len(evals)), []float64{}
-		for i, e := range evals {
-			dice[i] = e.Dice
-			if i < len(scratch) {
-				gaps = append(gaps, 100*(e.Dice-scratch[i].Dice))
-			}
-		}
-		d, g := metrics.NewStat(dice), metrics.NewStat(gaps)
-		s := StudentSummary{Kind: kind, Dice: d.Mean, DiceStd: d.Std, GapPoints: g.Mean, GapStd: g.Std, Seeds: len(evals)}
-		if len(scratch) > 0 {
-			base := make([]float64, len(scratch))
-			for i, e := range scratch {
-				base[i] = e.Dice
-			}
-			if b := metrics.NewStat(base).Mean; b > 0 {
-				s.RelativeGapPct = 100 * (s.Dice/b - 1)
-			}
-		}
-		out = append(out, s)
+// diceOf returns the mean test Dice of each evaluation.
+func diceOf(evals []*Evaluation) []float64 {
+	dice := make([]float64, len(evals))
+	for i, e := range evals {
+		dice[i] = e.Dice
 	}
-	return out
+	return dice
 }
 
-// ModelsTable lists every model (students: mean over seeds; see Representatives).
+// ModelsTable lists every model (students: mean over seeds in every column; see Representatives).
 func (res *Results) ModelsTable() metrics.Table { return EvaluationsTable(res.Representatives()) }
 
-// EvaluationsTable lists models: test Dice (mean ± std over cases), slice Dice, HD95, parameters, FLOPs, latency
-// and training time.
+// EvaluationsTable lists models: test Dice (mean ± std over what the "±" column says: cases for one model,
+// seeds for a student kind), slice Dice, HD95 with its missed cases, parameters, FLOPs, latency and training
+// time.
 func EvaluationsTable(evals []*Evaluation) metrics.Table {
-	t := metrics.Table{Columns: []string{"model", "Dice", "slice Dice", "HD95 mm", "params", "MFLOPs/slice", "ms/slice (b1)", "ms/slice (b8)", "train s"}}
+	t := metrics.Table{Columns: []string{"model", "Dice", "± over", "slice Dice", "HD95 mm (missed)", "params", "MFLOPs/slice",
+		"ms/slice (b1)", "ms/slice (b8)", "train s"}}
 	for _, e := range evals {
-		t.Rows = append(t.Rows, []string{e.Name, fmt.Sprintf("%.3f ± %.3f", e.Dice, e.DiceStd), fmt.Sprintf("%.3f", e.SliceDice),
-			fmt.Sprintf("%.1f", e.HD95MM), fmt.Sprint(e.Params), fmt.Sprintf("%.1f", float64(e.FLOPsPerSlice)/1e6),
-			fmt.Sprintf("%.2f", e.MsPerSlice), fmt.Sprintf("%.2f", e.MsPerSliceB8), fmt.Sprintf("%.0f", e.TrainWallS)})
+		t.Rows = append(t.Rows, []string{e.Name, fmt.Sprintf("%.3f ± %.3f", e.Dice, e.DiceStd), e.Over,
+			fmt.Sprintf("%.3f", e.SliceDice), e.HD95Text(), fmt.Sprint(e.Params),
+			fmt.Sprintf("%.1f", float64(e.FLOPsPerSlice)/1e6), fmt.Sprintf("%.2f", e.MsPerSlice),
+			fmt.Sprintf("%.2f", e.MsPerSliceB8), fmt.Sprintf("%.0f", e.TrainWallS)})
 	}
 	return t
 }
 
-// SummaryTable compares the student kinds over seeds.
+// SummaryTable describes the student kinds over seeds, with the setting each was given on validation.
 func (res *Results) SummaryTable() metrics.Table {
-	t := metrics.Table{Columns: []string{"student", "Dice (mean ± std over seeds)", "gap vs scratch (Dice points)", "relative gap", "seeds"}}
+	t := metrics.Table{Columns: []string{"student", "Dice (mean ± std over seeds)", "learning rate", "temperature", "KL weight", "seeds"}}
 	for _, s := range res.Summary {
-		t.Rows = append(t.Rows, []string{s.Kind, fmt.Sprintf("%.3f ± %.3f", s.Dice, s.DiceStd),
-			fmt.Sprintf("%+.1f ± %.1f", s.GapPoints, s.GapStd), fmt.Sprintf("%+.1f%%", s.RelativeGapPct), fmt.Sprint(s.Seeds)})
+		temperature, kl := fmt.Sprintf("%g", s.Setting.Temperature), fmt.Sprintf("%g", s.Setting.KL)
+		if !s.Kind.Distilled() {
+			temperature, kl = "–", "–"
+		}
+		t.Rows = append(t.Rows, []string{string(s.Kind), fmt.Sprintf("%.3f ± %.3f", s.Dice, s.DiceStd),
+			fmt.Sprintf("%.3g", s.Setting.LearningRate), temperature, kl, fmt.Sprint(s.Seeds)})
 	}
 	return t
 }
@@ -162,8 +179,27 @@ func SiteDiceTable(evals []*Evaluation) metrics.Table {
 	return t
 }
 
-// Representatives returns one evaluation per model: the teacher, the site teachers, and each student kind's
-// mean over seeds (Dice and per-site Dice averaged; parameters and latency of the first seed).
+// FusionTable gives the adaptive students' learned teacher weights (mean over seeds), one column per
+// limit-trained teacher.
+func (res *Results) FusionTable() metrics.Table {
+	t := metrics.Table{Columns: []string{"fusion"}}
+	row := []string{string(StudentAdaptiveKD) + " weights"}
+	for i, e := range res.SiteTeachers {
+		t.Columns = append(t.Columns, e.Name)
+		if i < len(res.FusionWeights) {
+			row = append(row, fmt.Sprintf("%.3f", res.FusionWeights[i]))
+		} else {
+			row = append(row, "–")
+		}
+	}
+	t.Rows = append(t.Rows, row)
+	return t
+}
+
+// Representatives returns one evaluation per model: the teacher, the limit-trained teachers (each "over cases"),
+// and each student kind's mean over its seeds, in every column: Dice (its ± is the std over seeds), slice Dice,
+// per-site Dice, latency, training time, and HD95 pooled over seeds × cases with the missed cases counted over
+// seeds × cases. Parameters and FLOPs are the architecture's, the same for every seed.
 func (res *Results) Representatives() []*Evaluation {
 	var out []*Evaluation
 	if res.Teacher != nil {
@@ -171,21 +207,42 @@ func (res *Results) Representatives() []*Evaluation {
 	}
 	out = append(out, res.SiteTeachers...)
 	for _, kind := range StudentKinds {
-		evals := res.Students[kind]
-		if len(evals) == 0 {
-			continue
+		if evals := res.Students[kind]; len(evals) > 0 {
+			out = append(out, meanOverSeeds(string(kind), evals))
 		}
-		mean := *evals[0]
-		mean.Name, mean.SiteDice = kind, map[string]float64{}
-		dice := make([]float64, len(evals))
-		for i, e := range evals {
-			dice[i] = e.Dice
-			for site, d := range e.SiteDice {
-				mean.SiteDice[site] += d / float64(len(evals))
-			}
-		}
-		mean.Dice = metrics.NewStat(dice).Mean
-		out = append(out, &mean)
 	}
 	return out
+}
+
+// meanOverSeeds averages a student kind's evaluations, one per seed.
+func meanOverSeeds(name string, evals []*Evaluation) *Evaluation {
+	n := float64(len(evals))
+	m := &Evaluation{Name: name, Over: fmt.Sprintf("%d seeds", len(evals)), SiteDice: map[string]float64{},
+		CaseDice: map[string]float64{}, Params: evals[0].Params, FLOPsPerSlice: evals[0].FLOPsPerSlice}
+	dice := metrics.NewStat(diceOf(evals))
+	m.Dice, m.DiceStd = dice.Mean, dice.Std
+	var hd95, assd float64
+	for _, e := range evals {
+		m.SliceDice += e.SliceDice / n
+		m.IoU += e.IoU / n
+		m.Sensitivity += e.Sensitivity / n
+		m.Specificity += e.Specificity / n
+		m.MsPerSlice += e.MsPerSlice / n
+		m.MsPerSliceB8 += e.MsPerSliceB8 / n
+		m.TrainWallS += e.TrainWallS / n
+		for site, d := range e.SiteDice {
+			m.SiteDice[site] += d / n
+		}
+		for c, d := range e.CaseDice {
+			m.CaseDice[c] += d / n
+		}
+		hd95 += e.HD95MM * float64(e.SurfaceCases)
+		assd += e.ASSDMM * float64(e.SurfaceCases)
+		m.SurfaceCases += e.SurfaceCases
+		m.MissedCases += e.MissedCases
+	}
+	if m.SurfaceCases > 0 {
+		m.HD95MM, m.ASSDMM = hd95/float64(m.SurfaceCases), assd/float64(m.SurfaceCases)
+	}
+	return m
 }

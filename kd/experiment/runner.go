@@ -16,23 +16,33 @@ import (
 	"github.com/gomlx/compute"
 )
 
-// Names of the experiment's models. A site teacher is SiteTeacher + "-" + site; a student is its kind + "-s" +
-// seed (see StudentName).
+// Names of the experiment's teachers. A limit-trained teacher is SiteTeacherName + "-" + its subset (a site, or
+// "random<k>").
 const (
-	Teacher           = "teacher"             // The well-trained teacher: all training data.
-	SiteTeacher       = "site_teacher"        // A limit-trained teacher: one site's training data.
-	StudentScratch    = "student_scratch"     // Baseline: the student trained from scratch on the students' data.
-	StudentScratchAll = "student_scratch_all" // Baseline: the student trained from scratch on all training data.
-	StudentSingleKD   = "student_single_kd"   // Distilled from Teacher (logits and features).
-	StudentMeanKD     = "student_mean_kd"     // Distilled from the site teachers' averaged targets.
-	StudentAdaptiveKD = "student_adaptive_kd" // Distilled from the site teachers, fused with learned weights.
+	TeacherName     = "teacher"      // The well-trained teacher: all training data.
+	SiteTeacherName = "site_teacher" // A limit-trained teacher: one site's (or one random subset's) training data.
+)
+
+// StudentKind is a way of training the student; a student is its kind + "-s" + seed (see StudentName).
+type StudentKind string
+
+// Student kinds.
+const (
+	StudentScratch    StudentKind = "student_scratch"     // Baseline: the student trained from scratch on the students' data.
+	StudentScratchAll StudentKind = "student_scratch_all" // Baseline: the student trained from scratch on all training data.
+	StudentSingleKD   StudentKind = "student_single_kd"   // Distilled from the well-trained teacher (logits and features).
+	StudentMeanKD     StudentKind = "student_mean_kd"     // Distilled from the limit-trained teachers' averaged targets.
+	StudentAdaptiveKD StudentKind = "student_adaptive_kd" // Distilled from the limit-trained teachers, fused with learned weights.
 )
 
 // StudentKinds lists the student kinds in the order tables show them.
-var StudentKinds = []string{StudentScratch, StudentScratchAll, StudentSingleKD, StudentMeanKD, StudentAdaptiveKD}
+var StudentKinds = []StudentKind{StudentScratch, StudentScratchAll, StudentSingleKD, StudentMeanKD, StudentAdaptiveKD}
+
+// Distilled reports whether the kind learns from teachers (and so has a temperature and a KL weight to tune).
+func (k StudentKind) Distilled() bool { return k != StudentScratch && k != StudentScratchAll }
 
 // StudentName names the student of a kind trained with a seed.
-func StudentName(kind string, seed int64) string { return fmt.Sprintf("%s-s%d", kind, seed) }
+func StudentName(kind StudentKind, seed int64) string { return fmt.Sprintf("%s-s%d", kind, seed) }
 
 // Runner trains, caches and evaluates the models of one experiment. Create it with New.
 type Runner struct {
@@ -53,6 +63,7 @@ type Runner struct {
 	data    onceMap[*Data]
 	models  onceMap[*Trained]
 	targets onceMap[[][]float32] // Offline teacher targets, by teachers' keys and subset: shared by the seeds.
+	tuned   onceMap[*Tuning]
 }
 
 // Trained is a trained model of the experiment.
@@ -87,17 +98,18 @@ func (r *Runner) Teacher() (*Trained, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.teacher(Teacher, "all", d.Train, r.Config.Train.TeacherSteps)
+	return r.teacher(TeacherName, "all", d.Train, r.Config.Train.TeacherSteps)
 }
 
-// SiteTeachers returns the limit-trained teachers, one per site of the training data.
+// SiteTeachers returns the limit-trained teachers: one per site of the training data, or (LimitedTeachers
+// TeachersRandom) one per random case subset.
 func (r *Runner) SiteTeachers() ([]*Trained, error) {
 	d, err := r.Data()
 	if err != nil {
 		return nil, err
 	}
-	teachers := make([]*Trained, len(d.Sites))
-	for i := range d.Sites {
+	teachers := make([]*Trained, len(d.TeacherSubsets))
+	for i := range d.TeacherSubsets {
 		if teachers[i], err = r.siteTeacher(d, i); err != nil {
 			return nil, err
 		}
@@ -105,10 +117,15 @@ func (r *Runner) SiteTeachers() ([]*Trained, error) {
 	return teachers, nil
 }
 
-// siteTeacher returns the limit-trained teacher of the i-th site.
+// siteTeacher returns the limit-trained teacher of the i-th subset: limited in data, given the same steps as the
+// well-trained teacher unless Train.SiteTeacherSteps says otherwise.
 func (r *Runner) siteTeacher(d *Data, i int) (*Trained, error) {
-	site := d.Sites[i]
-	return r.teacher(SiteTeacher+"-"+site, site, d.SiteTrain[i], r.Config.Train.SiteTeacherSteps)
+	subset := d.TeacherSubsets[i]
+	steps := r.Config.Train.SiteTeacherSteps
+	if steps == 0 {
+		steps = r.Config.Train.TeacherSteps
+	}
+	return r.teacher(SiteTeacherName+"-"+subset, subset, d.TeacherTrain[i], steps)
 }
 
 func (r *Runner) teacher(name, subset string, samples []datasets.Sample, steps int) (*Trained, error) {
@@ -119,47 +136,60 @@ func (r *Runner) teacher(name, subset string, samples []datasets.Sample, steps i
 	c := r.Config
 	return r.train(trainSpec{
 		name: name, net: c.Teacher, subset: subset, samples: samples, steps: steps, learningRate: c.Train.LearningRate,
-		seed: c.Train.Seed, objective: objective, loss: LossSpec{TeacherLoss: c.Loss.TeacherLoss},
+		seed: c.Train.Seed, objective: objective,
 	})
 }
 
-// Student returns the student of a kind (one of StudentKinds) trained with seed.
-func (r *Runner) Student(kind string, seed int64) (*Trained, error) {
+// Student returns the student of a kind (one of StudentKinds) trained with seed, with the kind's setting chosen
+// on the validation cases (see Tuned; the configured one without a tuning grid).
+func (r *Runner) Student(kind StudentKind, seed int64) (*Trained, error) {
+	tuning, err := r.Tuned(kind)
+	if err != nil {
+		return nil, err
+	}
+	return r.student(kind, StudentName(kind, seed), seed, tuning.Chosen)
+}
+
+// baseSetting is the configured setting of the students, used without a tuning grid.
+func (c Config) baseSetting() Setting {
+	return Setting{LearningRate: c.Train.StudentLearningRate, Temperature: c.Loss.Temperature, KL: c.Loss.KL}
+}
+
+// student trains (or reloads) a student of a kind under a name, with seed and setting. The objective is the
+// whole description of the loss: which fusion each kind gets, and which terms, is decided here and nowhere else.
+func (r *Runner) student(kind StudentKind, name string, seed int64, setting Setting) (*Trained, error) {
 	d, err := r.Data()
 	if err != nil {
 		return nil, err
 	}
 	c := r.Config
-	spec := trainSpec{name: StudentName(kind, seed), net: c.Student, subset: "students", samples: d.StudentTrain,
-		steps: c.Train.StudentSteps, learningRate: c.Train.StudentLearningRate, seed: seed,
-		objective: c.Loss.Objective(losses.FusionAdaptive)}
-	spec.loss, spec.loss.TeacherLoss = c.Loss, "" // The teachers' loss reaches the key through their own keys.
+	loss := c.Loss
+	loss.Temperature, loss.KL = setting.Temperature, setting.KL
+	spec := trainSpec{name: name, net: c.Student, subset: "students", samples: d.StudentTrain,
+		steps: c.Train.StudentSteps, learningRate: setting.LearningRate, seed: seed}
 	switch kind {
 	case StudentScratch:
+		spec.objective = loss.scratchObjective()
 	case StudentScratchAll:
-		spec.subset, spec.samples = "all", d.Train
+		spec.subset, spec.samples, spec.objective = "all", d.Train, loss.scratchObjective()
 	case StudentSingleKD:
 		t, err := r.Teacher()
 		if err != nil {
 			return nil, err
 		}
 		spec.teachers, spec.features = []*Trained{t}, c.Train.Features
+		spec.objective = loss.Objective(losses.FusionMean) // One teacher: every fusion is that teacher.
 	case StudentMeanKD, StudentAdaptiveKD:
 		if spec.teachers, err = r.SiteTeachers(); err != nil {
 			return nil, err
 		}
 		spec.offline = true // K teachers' forward passes would dominate every step: their logits are precomputed.
+		spec.objective = loss.Objective(losses.FusionAdaptive)
 		if kind == StudentMeanKD {
-			spec.objective, spec.fusion = c.Loss.Objective(losses.FusionMean), string(losses.FusionMean)
-		} else {
-			spec.fusion = string(losses.FusionAdaptive)
+			spec.objective = loss.Objective(losses.FusionMean)
 		}
 	default:
 		return nil, fmt.Errorf("experiment: unknown student kind %q, want one of %v", kind, StudentKinds)
-	}
-	if len(spec.teachers) == 0 { // Scratch baselines learn from the labels alone.
-		spec.objective = spec.objective.KL(0).Hint(0).Attention(0)
-		spec.loss = LossSpec{Dice: c.Loss.Dice, Lovasz: c.Loss.Lovasz, CrossEntropy: c.Loss.CrossEntropy}
 	}
 	return r.train(spec)
 }
@@ -174,9 +204,7 @@ type trainSpec struct {
 	learningRate float64
 	seed         int64
 	teachers     []*Trained
-	objective    *losses.Objective
-	loss         LossSpec // The part of Config.Loss the model depends on (its cache key).
-	fusion       string
+	objective    *losses.Objective // The whole loss: its description is part of the cache key.
 	features     []string
 	// offline precomputes the teachers' logits on the training slices (moved with the augmentation's flips and
 	// rotations) instead of running the teachers at every step.
@@ -223,8 +251,8 @@ func appendInterleaved(target, logits []float32, classes int) []float32 {
 }
 
 // trainingVersion changes when a change of GoKD's code changes what a configuration trains: models cached by an
-// older version are then retrained rather than reloaded.
-const trainingVersion = 3
+// older version are then retrained rather than reloaded. 4: batches shuffled every epoch; fusion weights kept.
+const trainingVersion = 4
 
 // modelKey is everything that determines a trained model: its cache key.
 type modelKey struct {
@@ -237,13 +265,21 @@ type modelKey struct {
 	Steps, BatchSize    int
 	LearningRate        float64
 	Seed                int64
+	CosineDecay         bool
 	Teachers            []string // Cache keys of the teachers.
-	Loss                LossSpec
-	Fusion              string
+	Objective           string   // The objective's description (losses.Objective.String): every term and setting.
 	Features            []string
+	Offline             bool
 }
 
 const historyFile = "history.json"
+
+// trainingBatches configures the training batches of a model: augmented, endless, and shuffled anew every epoch
+// in an order drawn from the seed (two seeds see different batches; one seed the same ones every time).
+func (r *Runner) trainingBatches(name string, samples []datasets.Sample, seed int64) *batch.Config {
+	return batch.New(name, samples).BatchSize(r.Config.Train.BatchSize).Seed(uint64(seed)).
+		Augment(batch.DefaultAugmentation).Shuffle(true).Infinite(true)
+}
 
 // train returns the model of s, trained or reloaded from the cache once per Runner: concurrent calls for the same
 // model wait for the first one.
@@ -254,8 +290,8 @@ func (r *Runner) train(s trainSpec) (*Trained, error) {
 func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	c := r.Config
 	key := modelKey{Version: trainingVersion, Name: s.name, Data: c.Data, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
-		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: s.learningRate, Seed: s.seed, Loss: s.loss,
-		Fusion: s.fusion, Features: s.features}
+		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: s.learningRate, Seed: s.seed,
+		CosineDecay: c.Train.CosineDecay, Objective: s.objective.String(), Features: s.features, Offline: s.offline}
 	teachers := make([]*train.Model, len(s.teachers))
 	for i, t := range s.teachers {
 		key.Teachers = append(key.Teachers, t.Key)
@@ -271,10 +307,9 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	var trained *Trained
 	dir, hit, err := r.Cache.Get(kind, key, func(dir string) error {
 		job := train.Job{Name: s.name, Net: s.net.Net(), Teachers: teachers, Objective: s.objective,
-			Features: s.features, Steps: s.steps, LearningRate: s.learningRate, Seed: s.seed, CheckpointDir: partial,
-			Devices: c.Train.Devices}
-		data := batch.New(s.name, s.samples).BatchSize(c.Train.BatchSize).Seed(uint64(s.seed)).
-			Augment(batch.DefaultAugmentation).Infinite(true)
+			Features: s.features, Steps: s.steps, LearningRate: s.learningRate, CosineDecay: c.Train.CosineDecay,
+			Seed: s.seed, CheckpointDir: partial, Devices: c.Train.Devices}
+		data := r.trainingBatches(s.name, s.samples, s.seed)
 		if s.offline {
 			targets, err := r.teacherTargets(s.subset, s.teachers, s.samples)
 			if err != nil {

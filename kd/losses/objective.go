@@ -2,6 +2,7 @@ package losses
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with the dot import.
@@ -37,6 +38,10 @@ const (
 
 // termOrder is the order in which terms are added to the total.
 var termOrder = []string{TermDice, TermLovasz, TermCrossEntropy, TermKL, TermTargetSupervision, TermHint, TermAttention}
+
+// TermNames returns every term name an objective can compute, in the fixed order in which they are added to the
+// total (a new slice: the caller may keep it).
+func TermNames() []string { return slices.Clone(termOrder) }
 
 // TeacherFusion selects how the logits of K teachers become one distillation target.
 type TeacherFusion string
@@ -138,6 +143,20 @@ func (o *Objective) weights() map[string]float64 {
 		TermAttention: o.attentionWeight, TermCrossEntropy: o.crossEntropyWeight,
 		TermTargetSupervision: o.targetSupervisionWeight,
 	}
+}
+
+// String describes every setting of the objective — each term's weight in the order of [TermNames], the
+// temperature, the fusion and its options — in one fixed form: two objectives with the same description compute
+// the same loss. The experiment runner's cache keys on it.
+func (o *Objective) String() string {
+	var b strings.Builder
+	weights := o.weights()
+	for _, term := range termOrder {
+		fmt.Fprintf(&b, "%s=%g ", term, weights[term])
+	}
+	fmt.Fprintf(&b, "temperature=%g fusion=%s per_class=%t class_balanced_kl=%t", o.temperature, o.fusion,
+		o.adaptivePerClass, o.classBalancedKL)
+	return b.String()
 }
 
 // Dice sets the weight of the soft Dice term.

@@ -121,3 +121,25 @@ func TestClassBalancedMean(t *testing.T) {
 		assertClose(t, "class-balanced mean", []float64{scalarOf(t, outputs[0])}, []float64{c.want}, 1e-12, 0)
 	}
 }
+
+// TestObjectiveString checks that the description names every setting: objectives that differ in any one of
+// them describe themselves differently (the experiment's cache keys on it).
+func TestObjectiveString(t *testing.T) {
+	base := func() *Objective { return DefaultObjective() }
+	variants := []*Objective{base(), base().Dice(2), base().Lovasz(2), base().KL(2), base().Hint(2), base().Attention(2),
+		base().CrossEntropy(2), base().TargetSupervision(2), base().Temperature(2), base().ClassBalancedKL(true),
+		base().Fusion(FusionMean, false), base().Fusion(FusionAdaptive, true)}
+	seen := map[string]int{}
+	for i, o := range variants {
+		if j, dup := seen[o.String()]; dup {
+			t.Errorf("variants %d and %d describe themselves alike: %q", j, i, o.String())
+		}
+		seen[o.String()] = i
+	}
+	if base().String() != base().String() {
+		t.Error("the same objective describes itself differently")
+	}
+	if names := TermNames(); len(names) != 7 || names[0] != TermDice {
+		t.Errorf("TermNames() = %v", names)
+	}
+}

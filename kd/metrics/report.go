@@ -3,6 +3,7 @@ package metrics
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,17 +40,24 @@ type CaseResult struct {
 	FirstIndex int            // Slice index of the first slice; slices are contiguous from it.
 	Confusion  Confusion      // Voxel counts over the whole volume; Dice, IoU, etc. derive from it.
 	Surface    SurfaceMetrics // Boundary distances in 3D, in mm.
-	SliceDice  []float64      // Dice of each 2D slice, in slice order (1 for slices empty in both masks).
+	// SliceDice is the Dice of each 2D slice, in slice order; NaN (not scored) for a slice without foreground in
+	// both the prediction and the truth, so that an empty prediction does not score the empty slices as perfect.
+	SliceDice []float64
 }
 
 // SiteSummary aggregates the cases of one site (or of all sites): each volume metric is summarised over cases,
-// and SliceDice over every slice of those cases.
+// and SliceDice over every slice of those cases where the truth or the prediction has foreground.
+//
+// HD95 and ASSD are summarised over the cases where both prediction and truth have a surface; the cases where the
+// model predicted nothing though the truth has foreground (infinite distances) are counted in Missed instead, and
+// every table shows that count beside the distances (a set with no distance shows "–").
 type SiteSummary struct {
 	Site  string
 	Cases int
 
 	Dice, IoU, Sensitivity, Specificity, Precision Stat
-	HD95, ASSD                                     Stat // In mm.
+	HD95, ASSD                                     Stat // In mm, over the cases not missed.
+	Missed                                         int  // Cases with an infinite surface distance: missed.
 	SliceDice                                      Stat
 }
 
@@ -142,6 +150,9 @@ func (e *Evaluator) evaluateCase(samples []datasets.Sample, predictions [][]int3
 			return CaseResult{}, fmt.Errorf("case %s slice %d: %w", first.CaseKey(), samples[i].Index, err)
 		}
 		result.SliceDice[k] = counts.Dice()
+		if counts.TP+counts.FP+counts.FN == 0 {
+			result.SliceDice[k] = math.NaN() // Empty in both: not scored (NewStat leaves NaNs out).
+		}
 		result.Confusion = result.Confusion.Add(counts)
 		copy(scratch.pred[k*area:], pred)
 		copy(scratch.ref[k*area:], ref)
@@ -173,8 +184,19 @@ func summarize(site string, cases []CaseResult) SiteSummary {
 		return NewStat(values)
 	}
 	var sliceDice []float64
+	missed := 0
 	for _, c := range cases {
 		sliceDice = append(sliceDice, c.SliceDice...)
+		if math.IsInf(c.Surface.HD95, 1) || math.IsInf(c.Surface.ASSD, 1) {
+			missed++
+		}
+	}
+	// finite leaves the missed cases out of a distance: they are counted in Missed.
+	finite := func(v float64) float64 {
+		if math.IsInf(v, 0) {
+			return math.NaN()
+		}
+		return v
 	}
 	return SiteSummary{
 		Site:        site,
@@ -184,8 +206,9 @@ func summarize(site string, cases []CaseResult) SiteSummary {
 		Sensitivity: perCase(func(c CaseResult) float64 { return c.Confusion.Sensitivity() }),
 		Specificity: perCase(func(c CaseResult) float64 { return c.Confusion.Specificity() }),
 		Precision:   perCase(func(c CaseResult) float64 { return c.Confusion.Precision() }),
-		HD95:        perCase(func(c CaseResult) float64 { return c.Surface.HD95 }),
-		ASSD:        perCase(func(c CaseResult) float64 { return c.Surface.ASSD }),
+		HD95:        perCase(func(c CaseResult) float64 { return finite(c.Surface.HD95) }),
+		ASSD:        perCase(func(c CaseResult) float64 { return finite(c.Surface.ASSD) }),
+		Missed:      missed,
 		SliceDice:   NewStat(sliceDice),
 	}
 }
@@ -207,7 +230,12 @@ func (r *Report) CaseTable() Table {
 	t := Table{Columns: []string{"Site", "Case", "Slices", "Dice", "IoU", "Sensitivity", "Specificity",
 		"Precision", "HD95 (mm)", "ASSD (mm)", "Slice Dice"}}
 	formatRatio := func(v float64) string { return strconv.FormatFloat(v, 'f', ratioDecimals, 64) }
-	formatMM := func(v float64) string { return strconv.FormatFloat(v, 'f', mmDecimals, 64) }
+	formatMM := func(v float64) string {
+		if math.IsInf(v, 1) {
+			return "– (missed)" // No distance to an empty prediction.
+		}
+		return strconv.FormatFloat(v, 'f', mmDecimals, 64)
+	}
 	for _, c := range r.Cases {
 		t.Rows = append(t.Rows, []string{c.Site, c.Case, strconv.Itoa(len(c.SliceDice)),
 			formatRatio(c.Confusion.Dice()), formatRatio(c.Confusion.IoU()),
@@ -225,9 +253,24 @@ func (r *Report) SiteTable() Table {
 		t.Rows = append(t.Rows, []string{s.Site, strconv.Itoa(s.Cases),
 			s.Dice.Format(ratioDecimals), s.IoU.Format(ratioDecimals), s.Sensitivity.Format(ratioDecimals),
 			s.Specificity.Format(ratioDecimals), s.Precision.Format(ratioDecimals),
-			s.HD95.Format(mmDecimals), s.ASSD.Format(mmDecimals), s.SliceDice.Format(ratioDecimals)})
+			FormatDistance(s.HD95, s.Missed, mmDecimals), FormatDistance(s.ASSD, s.Missed, mmDecimals),
+			s.SliceDice.Format(ratioDecimals)})
 	}
 	return t
+}
+
+// FormatDistance renders a surface distance summarised over the cases not missed, "mean ± std", followed by the
+// number of missed cases when there are any: "4.20 ± 1.10 (2 missed)". A set with no distance at all (every case
+// missed, or none) renders as "–" with the count, never as a number.
+func FormatDistance(s Stat, missed, decimals int) string {
+	text := "–"
+	if s.N > 0 {
+		text = s.Format(decimals)
+	}
+	if missed > 0 || s.N == 0 {
+		text += fmt.Sprintf(" (%d missed)", missed)
+	}
+	return text
 }
 
 // String renders the table as aligned plain text, one line per row, for logs and terminals.

@@ -108,9 +108,9 @@ func TestEvaluateAggregatesCasesAndSites(t *testing.T) {
 		t.Errorf("siteA slice Dice over 6 slices: %+v, want mean 0.75", siteA.SliceDice)
 	}
 	siteB := report.Sites[1]
-	if siteB.Precision.N != 0 || siteB.Sensitivity.Mean != 0 || !math.IsInf(siteB.HD95.Mean, 1) {
-		t.Errorf("siteB: precision %+v (undefined, want N=0), sensitivity %+v, HD95 %+v", siteB.Precision,
-			siteB.Sensitivity, siteB.HD95)
+	if siteB.Precision.N != 0 || siteB.Sensitivity.Mean != 0 || siteB.HD95.N != 0 || siteB.Missed != 1 {
+		t.Errorf("siteB: precision %+v (undefined, want N=0), sensitivity %+v, HD95 %+v (want none) with %d missed "+
+			"(want 1)", siteB.Precision, siteB.Sensitivity, siteB.HD95, siteB.Missed)
 	}
 	if report.Overall.Site != "all" || report.Overall.Cases != 3 || !closeTo(report.Overall.Dice.Mean, 0.5, 1e-15) {
 		t.Errorf("overall: %+v", report.Overall)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"iter"
+	"math"
 	"time"
 
 	"github.com/gokd/gokd/kd/ckpt"
@@ -17,6 +18,7 @@ import (
 	gomlxtrain "github.com/gomlx/gomlx/ml/train"
 	"github.com/gomlx/gomlx/ml/train/metric"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
+	"github.com/gomlx/gomlx/ml/train/optimizer/cosineschedule"
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
@@ -46,7 +48,10 @@ type Job struct {
 
 	Steps        int     // Optimisation steps in all (a resumed run does the remaining ones).
 	LearningRate float64 // Adam's learning rate; 0 means DefaultLearningRate.
-	Seed         int64   // Seeds the initial weights.
+	// CosineDecay decays the learning rate from LearningRate at the first step to 0 at the last along a half
+	// cosine (one cycle of Steps steps, no warm-up); false keeps it constant.
+	CosineDecay bool
+	Seed        int64 // Seeds the initial weights.
 
 	// Progress, when set, is called every ProgressEvery steps (default 10) and after the last step.
 	Progress      func(Progress)
@@ -92,6 +97,9 @@ type History struct {
 	Metrics map[string][]float64 // Same keys as Progress.Metrics.
 	Wall    time.Duration        // Whole run, graph compilation included.
 	StepMS  float64              // Median milliseconds per training step.
+	// FusionWeights are the adaptive fusion's learned teacher weights at the end of training (softmax of
+	// losses.AdaptiveWeightsVariable; K values, or K·C teacher-major when per class); nil without one.
+	FusionWeights []float64 `json:",omitempty"`
 }
 
 // termMetricName names the metric of an objective term, apart from "loss" and "dice": the Dice loss term is
@@ -103,9 +111,8 @@ func termMetricName(term string) string {
 	return term
 }
 
-// allTerms are the objective's terms, in a fixed order: each gets a metric slot (0 when the term is absent).
-var allTerms = []string{losses.TermDice, losses.TermLovasz, losses.TermCrossEntropy, losses.TermKL,
-	losses.TermTargetSupervision, losses.TermHint, losses.TermAttention}
+// allTerms are the objective's terms, in its fixed order: each gets a metric slot (0 when the term is absent).
+var allTerms = losses.TermNames()
 
 // Run trains job.Net and returns the trained model and its history.
 func Run(backend compute.Backend, job Job) (trained *Model, history *History, err error) {
@@ -160,6 +167,10 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 					Name: fmt.Sprintf("t%d_%s", k, name), Student: student.Features[name],
 					Teacher: StopGradient(out.Features[name])})
 			}
+		}
+		if job.CosineDecay {
+			cosineschedule.New(scope, images.Graph(), student.Logits.DType()).LearningRate(lr).
+				PeriodSteps(job.Steps).Done()
 		}
 		total, terms := objective.Loss(scope.In("objective"), in)
 		gomlxtrain.AddMainLoss(total)
@@ -230,6 +241,9 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 	history.Wall = time.Since(start)
 	history.StepMS = float64(loop.MedianTrainStepDuration().Microseconds()) / 1000
 
+	if history.FusionWeights, err = fusionWeights(store); err != nil {
+		return nil, nil, fmt.Errorf("training %q: %w", job.Name, err)
+	}
 	trained = &Model{Name: job.Name, Net: job.Net, Store: model.NewStore()}
 	if err := copyVariables(store, studentScope+"/"+NetScope, trained.Store, NetScope, true); err != nil {
 		return nil, nil, fmt.Errorf("training %q: extracting the trained network: %w", job.Name, err)
@@ -393,6 +407,40 @@ func copyVariables(src *model.Store, from string, dst *model.Store, to string, t
 		return errors.New("no variables under /" + from)
 	}
 	return nil
+}
+
+// fusionWeights reads the adaptive fusion's teacher weight logits from a training store and returns their softmax
+// over the teachers (axis 0); nil when the objective has no adaptive fusion.
+func fusionWeights(store *model.Store) ([]float64, error) {
+	for v := range store.IterVariables() {
+		if _, name := model.SplitPath(v.Path()); name != losses.AdaptiveWeightsVariable {
+			continue
+		}
+		value, err := v.Value()
+		if err != nil {
+			return nil, fmt.Errorf("fusion weights %s: %w", v.Path(), err)
+		}
+		logits := tensors.MustCopyFlatData[float32](value)
+		dims := value.Shape().Dimensions
+		k, classes := dims[0], len(logits)/dims[0]
+		weights := make([]float64, len(logits))
+		for c := range classes {
+			peak := math.Inf(-1)
+			for t := range k {
+				peak = max(peak, float64(logits[t*classes+c]))
+			}
+			sum := 0.0
+			for t := range k {
+				weights[t*classes+c] = math.Exp(float64(logits[t*classes+c]) - peak)
+				sum += weights[t*classes+c]
+			}
+			for t := range k {
+				weights[t*classes+c] /= sum
+			}
+		}
+		return weights, nil
+	}
+	return nil, nil
 }
 
 // splitTeachers cuts precomputed targets [B,S,S,K·C] into K teachers' logits [B,S,S,C].

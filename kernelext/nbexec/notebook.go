@@ -120,6 +120,22 @@ func (nb *Notebook) Stdout() string {
 
 // Results parses the notebook's GOKD_RESULT line (the last one, if several). It returns nil, nil when there is none.
 func (nb *Notebook) Results() (map[string]float64, error) {
+	fields, err := nb.ResultFields()
+	if fields == nil || err != nil {
+		return nil, err
+	}
+	values := map[string]float64{}
+	for k, v := range fields {
+		if f, ok := v.(float64); ok {
+			values[k] = f
+		}
+	}
+	return values, nil
+}
+
+// ResultFields returns every field of the last GOKD_RESULT line, as encoding/json decodes them (numbers as
+// float64, strings, arrays, null as nil), or nil if there is none. Results keeps only the numbers.
+func (nb *Notebook) ResultFields() (map[string]any, error) {
 	var last string
 	for _, line := range strings.Split(nb.Stdout(), "\n") {
 		if strings.HasPrefix(line, ResultPrefix) {
@@ -129,11 +145,11 @@ func (nb *Notebook) Results() (map[string]float64, error) {
 	if last == "" {
 		return nil, nil
 	}
-	values := map[string]float64{}
-	if err := json.Unmarshal([]byte(last), &values); err != nil {
-		return nil, fmt.Errorf("GOKD_RESULT line is not a JSON object of numbers: %w (%q)", err, last)
+	fields := map[string]any{}
+	if err := json.Unmarshal([]byte(last), &fields); err != nil {
+		return nil, fmt.Errorf("GOKD_RESULT line is not a JSON object: %w (%q)", err, last)
 	}
-	return values, nil
+	return fields, nil
 }
 
 // tail returns the last n lines of s.

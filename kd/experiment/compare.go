@@ -1,0 +1,153 @@
+package experiment
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/gokd/gokd/kd/metrics"
+	"github.com/gokd/gokd/kd/stats"
+)
+
+// Statistics of the comparison: a 95% bootstrap interval of 10 000 resamples, seeded.
+const (
+	ciLevel       = 0.95
+	ciResamples   = 10000
+	bootstrapSeed = 17
+)
+
+// PairedTest compares student kind A with kind B over the test cases: each case's Dice averaged over seeds, A's
+// paired with B's.
+type PairedTest struct {
+	A, B StudentKind
+	// Gap is the mean over cases of A − B Dice (0–1) with its bootstrap confidence interval.
+	Gap stats.Interval
+	// RelativePct is the mean gap relative to B's mean Dice, in percent.
+	RelativePct float64
+	Wilcoxon    stats.Wilcoxon
+	// PHolm is the p-value adjusted by Holm's method over the secondary tests; the primary test's is its own.
+	PHolm   float64
+	Primary bool
+}
+
+// Comparison is the students' paired comparison over test cases and the reproduction verdict.
+type Comparison struct {
+	Cases int // Test cases paired.
+	Seeds int // Seeds averaged per case.
+	// Tests: first the primary test (adaptive − scratch), then the secondary ones, Holm-adjusted together.
+	Tests    []PairedTest
+	Evidence stats.Evidence
+	Verdict  stats.Verdict
+}
+
+// Primary returns the primary test: adaptive KD against scratch.
+func (c *Comparison) Primary() PairedTest { return c.Tests[0] }
+
+// comparisons lists the tests: the primary one first.
+var comparisons = [][2]StudentKind{
+	{StudentAdaptiveKD, StudentScratch},
+	{StudentSingleKD, StudentScratch},
+	{StudentMeanKD, StudentScratch},
+	{StudentAdaptiveKD, StudentMeanKD},
+	{StudentScratchAll, StudentScratch},
+}
+
+// Compare runs the paired comparisons of the students over test cases: per case, each kind's Dice averaged over
+// its seeds; the primary test (adaptive − scratch) by Wilcoxon signed-rank with a bootstrap CI of the mean gap;
+// the others likewise, their p-values Holm-adjusted together. The verdict reads the paper's gain as relative
+// (stats.Evidence; both readings are reported). It returns nil when the scratch or adaptive students are missing.
+func Compare(students map[StudentKind][]*Evaluation) (*Comparison, error) {
+	if len(students[StudentScratch]) == 0 || len(students[StudentAdaptiveKD]) == 0 {
+		return nil, nil
+	}
+	perCase := map[StudentKind]map[string]float64{}
+	for kind, evals := range students {
+		perCase[kind] = meanOverSeeds(string(kind), evals).CaseDice
+	}
+	var cases []string
+	for c := range perCase[StudentScratch] {
+		cases = append(cases, c)
+	}
+	slices.Sort(cases)
+	if len(cases) == 0 {
+		return nil, fmt.Errorf("experiment: comparing the students: no per-case Dice (evaluations cached by an older version?)")
+	}
+	cmp := &Comparison{Cases: len(cases), Seeds: len(students[StudentScratch])}
+	var secondary []float64
+	for i, pair := range comparisons {
+		a, b := perCase[pair[0]], perCase[pair[1]]
+		if a == nil || b == nil {
+			continue
+		}
+		x, y, gaps := make([]float64, len(cases)), make([]float64, len(cases)), make([]float64, len(cases))
+		for k, c := range cases {
+			av, aok := a[c]
+			bv, bok := b[c]
+			if !aok || !bok {
+				return nil, fmt.Errorf("experiment: comparing %s with %s: case %s is missing", pair[0], pair[1], c)
+			}
+			x[k], y[k], gaps[k] = av, bv, av-bv
+		}
+		w, err := stats.SignedRank(x, y)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: comparing %s with %s: %w", pair[0], pair[1], err)
+		}
+		gap, err := stats.BootstrapMeanCI(gaps, ciLevel, ciResamples, bootstrapSeed)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: comparing %s with %s: %w", pair[0], pair[1], err)
+		}
+		t := PairedTest{A: pair[0], B: pair[1], Gap: gap, RelativePct: 100 * gap.Mean / mean(y), Wilcoxon: w,
+			PHolm: w.P, Primary: i == 0}
+		if !t.Primary {
+			secondary = append(secondary, w.P)
+		}
+		cmp.Tests = append(cmp.Tests, t)
+	}
+	adjusted := stats.Holm(secondary)
+	for i := range adjusted {
+		cmp.Tests[i+1].PHolm = adjusted[i]
+	}
+	primary := cmp.Tests[0]
+	cmp.Evidence = stats.Evidence{Gap: primary.Gap, ScratchDice: mean(valuesOf(perCase[StudentScratch], cases)), Relative: true}
+	for _, t := range cmp.Tests {
+		if t.A == StudentAdaptiveKD && t.B == StudentMeanKD {
+			cmp.Evidence.VersusMean = t.Gap
+		}
+	}
+	cmp.Verdict = stats.Decide(cmp.Evidence)
+	return cmp, nil
+}
+
+func valuesOf(m map[string]float64, keys []string) []float64 {
+	out := make([]float64, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}
+
+func mean(values []float64) float64 {
+	sum := 0.0
+	for _, v := range values {
+		sum += v
+	}
+	return sum / float64(len(values))
+}
+
+// Table renders the paired tests: the mean gap in Dice points with its CI, relative gap, the Wilcoxon
+// statistic and p-values (raw and Holm-adjusted).
+func (c *Comparison) Table() metrics.Table {
+	t := metrics.Table{Columns: []string{"comparison", "gap (Dice points)", fmt.Sprintf("%.0f%% CI", 100*ciLevel),
+		"relative", "Wilcoxon W", "p", "p (Holm)", "cases"}}
+	for _, test := range c.Tests {
+		name := fmt.Sprintf("%s − %s", test.A, test.B)
+		holm := fmt.Sprintf("%.4f", test.PHolm)
+		if test.Primary {
+			name += " (primary)"
+			holm = "–"
+		}
+		t.Rows = append(t.Rows, []string{name, fmt.Sprintf("%+.1f", 100*test.Gap.Mean),
+			fmt.Sprintf("[%+.1f, %+.1f]", 100*test.Gap.Low, 100*test.Gap.High), fmt.Sprintf("%+.1f%%", test.RelativePct),
+			fmt.Sprintf("%g", test.Wilcoxon.Statistic), fmt.Sprintf("%.4f", test.Wilcoxon.P), holm, fmt.Sprint(c.Cases)})
+	}
+	return t
+}
