@@ -78,6 +78,11 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 	if err != nil {
 		return err
 	}
+	if ch := res.Choice; ch != nil {
+		if _, err := fmt.Fprintf(stdout, "Student rule (teacher's validation Dice %.3f)\n%s\n", ch.TeacherValDice, ch.Table()); err != nil {
+			return err
+		}
+	}
 	if len(res.Tuning) > 0 && len(res.Tuning[0].ValDice) > 0 {
 		if _, err := fmt.Fprintf(stdout, "Tuning on the validation cases\n%s\n", res.TuningTable()); err != nil {
 			return err

@@ -9,8 +9,8 @@ import (
 	"github.com/gomlx/compute/gobackend"
 )
 
-// TrainAll trains (or reloads from the cache) every model of the experiment — the teacher, the site teachers and
-// each student kind for each seed — up to Parallel of them at once. A student whose teachers are still training
+// TrainAll trains (or reloads from the cache) every model of the experiment — the teacher, the site teachers, the
+// student candidates (Config.StudentCandidates), each student kind's tuning runs and its students for each seed — up to Parallel of them at once. A student whose teachers are still training
 // waits for them; the jobs are ordered so that this is rare.
 func (r *Runner) TrainAll() error {
 	d, err := r.Data()
@@ -21,6 +21,8 @@ func (r *Runner) TrainAll() error {
 	for i := range d.TeacherSubsets {
 		jobs = append(jobs, func() error { _, err := r.siteTeacher(d, i); return err })
 	}
+	// The student rule needs the teacher: its candidates train one after the other, alongside the site teachers.
+	jobs = append(jobs, func() error { _, err := r.ChooseStudent(); return err })
 	// The single-teacher students come last: they need the teacher, the longest training, started first. Each
 	// kind's tuning runs come before its students, which wait for the choice.
 	isSingleKD := func(kind StudentKind) bool { return kind == StudentSingleKD }

@@ -14,8 +14,10 @@ type Results struct {
 	SiteTeachers []*Evaluation
 	// Students maps a student kind to its evaluations, one per seed (Config.Seeds order).
 	Students map[StudentKind][]*Evaluation
-	Tuning   []*Tuning        // One per student kind, in StudentKinds order.
-	Summary  []StudentSummary // One per student kind, in StudentKinds order.
+	// Choice is the student rule's outcome; nil when Config.Student was given rather than chosen.
+	Choice  *StudentChoice
+	Tuning  []*Tuning        // One per student kind, in StudentKinds order.
+	Summary []StudentSummary // One per student kind, in StudentKinds order.
 	// Comparison holds the paired tests over test cases and the verdict; nil without the scratch and adaptive
 	// students.
 	Comparison *Comparison
@@ -63,6 +65,9 @@ func (r *Runner) Run() (*Results, error) {
 			return nil, err
 		}
 		res.SiteTeachers = append(res.SiteTeachers, e)
+	}
+	if res.Choice, err = r.ChooseStudent(); err != nil {
+		return nil, err
 	}
 	for _, kind := range StudentKinds {
 		tuning, err := r.Tuned(kind)

@@ -64,6 +64,7 @@ type Runner struct {
 	models  onceMap[*Trained]
 	targets onceMap[[][]float32] // Offline teacher targets, by teachers' keys and subset: shared by the seeds.
 	tuned   onceMap[*Tuning]
+	choice  onceMap[*StudentChoice]
 }
 
 // Trained is a trained model of the experiment.
@@ -162,10 +163,14 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 	if err != nil {
 		return nil, err
 	}
+	net, err := r.StudentNet()
+	if err != nil {
+		return nil, err
+	}
 	c := r.Config
 	loss := c.Loss
 	loss.Temperature, loss.KL = setting.Temperature, setting.KL
-	spec := trainSpec{name: name, net: c.Student, subset: "students", samples: d.StudentTrain,
+	spec := trainSpec{name: name, net: net, subset: "students", samples: d.StudentTrain,
 		steps: c.Train.StudentSteps, learningRate: setting.LearningRate, seed: seed}
 	switch kind {
 	case StudentScratch:
