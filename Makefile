@@ -75,6 +75,8 @@ devicecheck-build: ## Build the GPU device check into .devicecheck/: copy the tr
 	@# binary cannot safely dlopen the plugin), so the target machine needs a glibc at least as new as below.
 	CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/devicecheck ./cmd/gokd-devicecheck
 	CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/bench ./cmd/gokd-bench
+	@# gokd itself, for the GPU-scale protocol (configs/README.md): .devicecheck/gokd experiment -config configs/protocol_gpu.json …
+	CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/gokd ./cmd/gokd
 	CGO_ENABLED=1 go test -c -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/losses.test ./kd/losses
 	CGO_ENABLED=1 go test -c -trimpath -ldflags="-s -w" -o $(DEVICECHECK_DIR)/nets.test ./kd/nets
 	$(DEVICECHECK_DIR)/devicecheck -dry-run -phase devices

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -190,5 +191,95 @@ func TestSubsets(t *testing.T) {
 	}
 	if _, err := RandomCaseSubsets(samples, 4, 4, 9); err == nil {
 		t.Error("16 cases drawn from 15")
+	}
+}
+
+// unevenSamples has sites with the given numbers of cases, two slices each.
+func unevenSamples(casesPerSite ...int) []Sample {
+	var samples []Sample
+	for s, n := range casesPerSite {
+		for c := range n {
+			for z := range 2 {
+				samples = append(samples, Sample{Site: fmt.Sprintf("site%d", s), Case: fmt.Sprintf("case%d", c), Index: z})
+			}
+		}
+	}
+	return samples
+}
+
+func TestFoldByCase(t *testing.T) {
+	casesPerSite := []int{12, 12, 19, 30, 30, 13} // The multi-site prostate data's sites.
+	samples := unevenSamples(casesPerSite...)
+	const folds = 5
+	tested := make(map[string]int)
+	total := make([]int, folds)
+	for fold := range folds {
+		split, err := FoldByCase(samples, folds, fold, 0.2, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(split.Train) + len(split.Val) + len(split.Test); n != len(samples) {
+			t.Fatalf("fold %d holds %d samples, want %d", fold, n, len(samples))
+		}
+		train, val, test := caseSet(split.Train), caseSet(split.Val), caseSet(split.Test)
+		for key := range test {
+			tested[key]++
+			if train[key] || val[key] {
+				t.Errorf("fold %d: test case %s also trains or validates", fold, key)
+			}
+		}
+		for key := range val {
+			if train[key] {
+				t.Errorf("fold %d: case %s both trains and validates", fold, key)
+			}
+		}
+		total[fold] = len(test)
+		sites, bySite := SubsetsBySite(split.Test)
+		if len(sites) != len(casesPerSite) {
+			t.Errorf("fold %d tests sites %v, want all %d", fold, sites, len(casesPerSite))
+		}
+		for i, site := range sites {
+			var s int
+			_, _ = fmt.Sscanf(site, "site%d", &s)
+			n := len(CaseKeys(bySite[i]))
+			if lo := casesPerSite[s] / folds; n != lo && n != lo+1 {
+				t.Errorf("fold %d: site %s has %d of its %d cases in test, want %d or %d", fold, site, n, casesPerSite[s], lo, lo+1)
+			}
+		}
+		_, valBySite := SubsetsBySite(split.Val)
+		_, trainBySite := SubsetsBySite(split.Train)
+		if len(valBySite) != len(casesPerSite) || len(trainBySite) != len(casesPerSite) {
+			t.Errorf("fold %d: %d sites validate and %d train, want every site in both", fold, len(valBySite), len(trainBySite))
+		}
+		again, _ := FoldByCase(samples, folds, fold, 0.2, 7)
+		if !slices.Equal(CaseKeys(again.Test), CaseKeys(split.Test)) || !slices.Equal(CaseKeys(again.Val), CaseKeys(split.Val)) {
+			t.Errorf("fold %d: same seed gave a different split", fold)
+		}
+	}
+	if len(tested) != len(CaseKeys(samples)) {
+		t.Errorf("%d of %d cases tested over the folds", len(tested), len(CaseKeys(samples)))
+	}
+	for key, n := range tested {
+		if n != 1 {
+			t.Errorf("case %s tested in %d folds", key, n)
+		}
+	}
+	if slices.Max(total)-slices.Min(total) > 1 {
+		t.Errorf("test cases per fold %v: sizes differ by more than 1", total)
+	}
+	other, _ := FoldByCase(samples, folds, 0, 0.2, 8)
+	first, _ := FoldByCase(samples, folds, 0, 0.2, 7)
+	if slices.Equal(CaseKeys(other.Test), CaseKeys(first.Test)) {
+		t.Error("different seeds gave the same test fold")
+	}
+
+	_, err := FoldByCase(unevenSamples(6, 4), folds, 0, 0.2, 7)
+	if err == nil || !strings.Contains(err.Error(), "site1 has 4 cases") {
+		t.Errorf("a site of 4 cases in 5 folds: err %v, want one naming site1 and its 4 cases", err)
+	}
+	for _, bad := range [][2]int{{1, 0}, {5, 5}, {5, -1}} {
+		if _, err := FoldByCase(samples, bad[0], bad[1], 0.2, 7); err == nil {
+			t.Errorf("fold %d of %d accepted", bad[1], bad[0])
+		}
 	}
 }

@@ -47,6 +47,78 @@ func SplitByCase(samples []Sample, valFraction, testFraction float64, seed uint6
 		return Split{}, fmt.Errorf("split fractions val=%g test=%g: want both >= 0 and val+test < 1",
 			valFraction, testFraction)
 	}
+	return splitBySite(samples, seed, func(_ string, cases []string, destination map[string]int) error {
+		n := len(cases)
+		nTest := int(math.Round(float64(n) * testFraction))
+		nVal := int(math.Round(float64(n) * valFraction))
+		for nTest+nVal > n-1 && nTest+nVal > 0 { // Keep one training case; shrink the larger set first.
+			if nVal >= nTest {
+				nVal--
+			} else {
+				nTest--
+			}
+		}
+		for _, key := range cases[:nTest] {
+			destination[key] = toTest
+		}
+		assignVal(cases[nTest:], nVal, destination)
+		return nil
+	})
+}
+
+// FoldByCase is fold `fold` of a k-fold cross-validation by case, stratified by site, deterministically for a
+// given seed: each site's cases are shuffled (as SplitByCase shuffles them) and dealt into `folds` folds, each
+// site starting where the previous one stopped, so that a site's folds differ in size by at most one case and so
+// do the folds overall. Fold `fold` is the test set; of the other cases of each site, round(m·valFraction) go to
+// validation, leaving at least one for training. Over fold = 0 … folds−1, every case is tested exactly once.
+// Every site needs at least `folds` cases. Samples keep their original relative order within each set.
+func FoldByCase(samples []Sample, folds, fold int, valFraction float64, seed uint64) (Split, error) {
+	switch {
+	case folds < 2:
+		return Split{}, fmt.Errorf("k-fold split: %d folds, want at least 2", folds)
+	case fold < 0 || fold >= folds:
+		return Split{}, fmt.Errorf("k-fold split: fold %d of %d, want 0 ≤ fold < %d", fold, folds, folds)
+	case valFraction < 0 || valFraction >= 1:
+		return Split{}, fmt.Errorf("k-fold split: validation fraction %g, want 0 ≤ val < 1", valFraction)
+	}
+	next := 0 // The fold dealt the next case.
+	return splitBySite(samples, seed, func(site string, cases []string, destination map[string]int) error {
+		if len(cases) < folds {
+			return fmt.Errorf("k-fold split: site %s has %d cases, fewer than the %d folds", site, len(cases), folds)
+		}
+		var rest []string
+		for _, key := range cases {
+			if next == fold {
+				destination[key] = toTest
+			} else {
+				rest = append(rest, key)
+			}
+			next = (next + 1) % folds
+		}
+		nVal := min(int(math.Round(float64(len(rest))*valFraction)), len(rest)-1)
+		assignVal(rest, nVal, destination)
+		return nil
+	})
+}
+
+// Destinations of a case in a split (cases left out of the destination map train).
+const (
+	toTrain = iota
+	toVal
+	toTest
+)
+
+// assignVal sends the first n of cases to validation (the others train).
+func assignVal(cases []string, n int, destination map[string]int) {
+	for _, key := range cases[:max(n, 0)] {
+		destination[key] = toVal
+	}
+}
+
+// splitBySite is the common part of the splits by case: it shuffles each site's cases with the seed, in the
+// sites' order of first appearance, hands them to assign, which fills in destination (case key → toVal or toTest;
+// unset: toTrain), and partitions samples accordingly.
+func splitBySite(samples []Sample, seed uint64, assign func(site string, cases []string, destination map[string]int) error) (Split, error) {
 	if len(samples) == 0 {
 		return Split{}, fmt.Errorf("cannot split an empty sample set")
 	}
@@ -59,34 +131,12 @@ func SplitByCase(samples []Sample, valFraction, testFraction float64, seed uint6
 			casesBySite[samples[i].Site] = append(casesBySite[samples[i].Site], key)
 		}
 	}
-	const (
-		toTrain = iota
-		toVal
-		toTest
-	)
 	destination := make(map[string]int)
 	for _, site := range Sites(samples) { // Fixed site order keeps the random stream deterministic.
 		cases := casesBySite[site]
 		rng.Shuffle(len(cases), func(i, j int) { cases[i], cases[j] = cases[j], cases[i] })
-		n := len(cases)
-		nTest := int(math.Round(float64(n) * testFraction))
-		nVal := int(math.Round(float64(n) * valFraction))
-		for nTest+nVal > n-1 && nTest+nVal > 0 { // Keep one training case; shrink the larger set first.
-			if nVal >= nTest {
-				nVal--
-			} else {
-				nTest--
-			}
-		}
-		for i, key := range cases {
-			switch {
-			case i < nTest:
-				destination[key] = toTest
-			case i < nTest+nVal:
-				destination[key] = toVal
-			default:
-				destination[key] = toTrain
-			}
+		if err := assign(site, cases, destination); err != nil {
+			return Split{}, err
 		}
 	}
 	var split Split

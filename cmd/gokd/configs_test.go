@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -10,20 +8,16 @@ import (
 	"github.com/gokd/gokd/kd/experiment"
 )
 
-// TestCommittedConfigs checks that every committed configuration (configs/*.json) reads and validates, and
-// that protocol_notebook.json is exactly experiment.Protocol, the configuration notebook 04 runs.
+// TestCommittedConfigs checks that every committed configuration (configs/*.json) reads without unknown fields
+// and validates, and that protocol_notebook.json is exactly experiment.Protocol, the configuration notebook 04 runs.
 func TestCommittedConfigs(t *testing.T) {
 	paths, err := filepath.Glob("../../configs/*.json")
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no committed configurations (%v)", err)
 	}
 	for _, path := range paths {
-		blob, err := os.ReadFile(path)
+		config, err := experiment.ReadConfig(path, experiment.Default()) // Strictly, as `gokd experiment -config`.
 		if err != nil {
-			t.Fatal(err)
-		}
-		config := experiment.Default()
-		if err := json.Unmarshal(blob, &config); err != nil {
 			t.Errorf("%s: %v", path, err)
 			continue
 		}

@@ -1,8 +1,8 @@
 // Command gokd is GoKD's program for users: it runs the distillation experiment and, from a trained model, segments
 // volumes on a plain CPU.
 //
-//	gokd experiment [-config cfg.json] [-cache DIR] [-parallel N] [-print-config]
-//	gokd export -model student_single_kd-s1 -out student.gokd [-config cfg.json] [-cache DIR] [-force]
+//	gokd experiment [-config cfg.json] [-fold N] [-data DIR] [-cache DIR] [-parallel N] [-print-config]
+//	gokd export -model student_single_kd-s1 -out student.gokd [-config cfg.json [-fold N] [-data DIR]] [-cache DIR] [-force]
 //	gokd info [-json] student.gokd
 //	gokd segment -model student.gokd -in case.nii.gz [-in …|folder] [-out case_seg.nii.gz|folder]
 //	             [-frame N] [-json] [-workers N] [-batch N] [-force] [-backend go]

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/kd/experiment"
@@ -22,30 +21,56 @@ func runExperiment(args []string, stdout, stderr io.Writer) int {
 	cacheDir := flags.String("cache", ".gokd-cache", "folder where trained models are cached")
 	parallel := flags.Int("parallel", 0, "models trained at once (0: one per CPU core on the Go backend, else 1)")
 	printConfig := flags.Bool("print-config", false, "print the configuration as JSON and exit")
+	over := overrideFlags(flags)
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
-	if err := experimentRun(stdout, *configPath, *cacheDir, *parallel, *printConfig, *protocol); err != nil {
+	if err := experimentRun(stdout, *configPath, *cacheDir, *parallel, *printConfig, *protocol, over); err != nil {
 		_, _ = fmt.Fprintln(stderr, "gokd experiment:", err)
 		return 1
 	}
 	return 0
 }
 
-func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, printConfig, protocol bool) error {
+// overrides are the flags of `gokd experiment` and `gokd export` that change one field of the configuration
+// read from -config.
+type overrides struct {
+	fold *int    // Data.Fold, when ≥ 0.
+	data *string // Data.Path, when set.
+}
+
+// overrideFlags defines the overrides' flags.
+func overrideFlags(flags *flag.FlagSet) overrides {
+	return overrides{
+		fold: flags.Int("fold", -1, "test fold of a k-fold configuration (Data.Folds > 0), 0 … Folds-1, overriding "+
+			"Data.Fold: each fold is a job of its own, e.g. -config configs/protocol_gpu.json -fold 2"),
+		data: flags.String("data", "", "dataset folder, overriding Data.Path (Data.Source \"folder\": the multi-site "+
+			"prostate data, one folder per site, as configs/protocol_gpu.json expects)"),
+	}
+}
+
+// apply sets the fields of config that the flags override.
+func (o overrides) apply(config *experiment.Config) {
+	if *o.fold >= 0 {
+		config.Data.Fold = *o.fold
+	}
+	if *o.data != "" {
+		config.Data.Path = *o.data
+	}
+}
+
+func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, printConfig, protocol bool, over overrides) error {
 	config := experiment.Default()
 	if protocol {
 		config = experiment.Protocol()
 	}
 	if configPath != "" {
-		blob, err := os.ReadFile(configPath)
-		if err != nil {
+		var err error
+		if config, err = experiment.ReadConfig(configPath, config); err != nil {
 			return err
 		}
-		if err := json.Unmarshal(blob, &config); err != nil {
-			return fmt.Errorf("reading %s: %w", configPath, err)
-		}
 	}
+	over.apply(&config)
 	if printConfig {
 		blob, err := json.MarshalIndent(config, "", "  ")
 		if err != nil {

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/gokd/gokd/backend"
@@ -26,6 +26,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	out := flags.String("out", "", "model file to write, e.g. student.gokd (required)")
 	force := flags.Bool("force", false, "replace an existing model file")
 	backendName := flags.String("backend", backend.Config(), "GoMLX backend used if the model must be trained")
+	over := overrideFlags(flags)
 	var data pairData
 	flags.StringVar(&data.image, "image", "", "train on this one image (with -mask) instead of the configuration's data, "+
 		"with the default 128² networks (nets.Teacher, nets.Student)")
@@ -52,7 +53,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintln(stderr, "gokd export: -image and -mask go together")
 		return exitUsage
 	}
-	err := export(stdout, *configPath, *cacheDir, *name, *out, *backendName, *force, data)
+	err := export(stdout, *configPath, *cacheDir, *name, *out, *backendName, *force, over, data)
 	if err != nil {
 		_, _ = fmt.Fprintln(stderr, "gokd export:", err)
 	}
@@ -87,17 +88,17 @@ func (p pairData) apply(config *experiment.Config) {
 	}
 }
 
-func export(stdout io.Writer, configPath, cacheDir, name, out, backendName string, force bool, data pairData) error {
+func export(stdout io.Writer, configPath, cacheDir, name, out, backendName string, force bool, over overrides, data pairData) error {
 	config := experiment.Default()
 	if configPath != "" {
-		blob, err := os.ReadFile(configPath)
-		if err != nil {
+		var err error
+		if config, err = experiment.ReadConfig(configPath, config); errors.Is(err, fs.ErrNotExist) {
 			return fail(exitMissing, err)
-		}
-		if err := json.Unmarshal(blob, &config); err != nil {
-			return failf(exitFormat, "reading %s: %w", configPath, err)
+		} else if err != nil {
+			return fail(exitFormat, err)
 		}
 	}
+	over.apply(&config)
 	data.apply(&config)
 	if data.image != "" {
 		for _, f := range []string{data.image, data.mask} {

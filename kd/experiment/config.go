@@ -1,8 +1,10 @@
 package experiment
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 
 	"github.com/gokd/gokd/kd/losses"
@@ -83,8 +85,15 @@ type DataConfig struct {
 	SiteShift     float64
 	Seed          uint64
 
-	// Held-out fractions of the cases (split by case, never by slice).
+	// Held-out fractions of the cases (split by case, never by slice). With Folds, TestFraction is unused.
 	ValFraction, TestFraction float64
+	// Folds selects k-fold cross-validation by case, stratified by site (datasets.FoldByCase). 0: the random
+	// split by TestFraction. With Folds = k (≥ 2), the cases of each site are shuffled with Seed and dealt into k
+	// folds; fold Fold is the test set, and ValFraction of the remaining cases of each site the validation set.
+	// Every site needs at least Folds cases. Both are part of the models' cache keys: each fold trains its own.
+	Folds int `json:",omitempty"`
+	// Fold is the test fold, 0 ≤ Fold < Folds (`gokd experiment -fold N` sets it).
+	Fold int `json:",omitempty"`
 }
 
 // NetSpec describes a U-Net (package nets).
@@ -183,6 +192,26 @@ func Protocol() Config {
 	return c
 }
 
+// ReadConfig reads a JSON configuration (a file of configs/) over base: the fields the file leaves out keep
+// base's values. An unknown field is an error, as a misspelt one would otherwise leave base's value silently in
+// place. It does not validate the result (Config.Validate).
+func ReadConfig(path string, base Config) (Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Config{}, err
+	}
+	defer f.Close()
+	decoder := json.NewDecoder(f)
+	decoder.DisallowUnknownFields()
+	if err := decoder.Decode(&base); err != nil {
+		return Config{}, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if decoder.More() {
+		return Config{}, fmt.Errorf("reading %s: data after the configuration", path)
+	}
+	return base, nil
+}
+
 // Net builds the nets.Config of a spec for the data's channels and 2 classes.
 func (s NetSpec) Net() *nets.Config {
 	c := nets.NewConfig().Levels(s.Levels).BaseWidth(s.BaseWidth)
@@ -279,7 +308,15 @@ func (c Config) Validate() error {
 		return fmt.Errorf("experiment: LimitedTeachers %q needs positive RandomTeachers and RandomTeacherCases", TeachersRandom)
 	case len(c.Seeds) == 0:
 		return fmt.Errorf("experiment: no student Seeds")
-	case c.Data.TestFraction <= 0 || c.Data.TestFraction+c.Data.ValFraction >= 1:
+	case c.Data.Folds == 0 && c.Data.Fold != 0:
+		return fmt.Errorf("experiment: Data.Fold %d without Data.Folds: set Folds (≥ 2) for k-fold cross-validation", c.Data.Fold)
+	case c.Data.Folds != 0 && c.Data.Folds < 2:
+		return fmt.Errorf("experiment: Data.Folds %d: want 0 (a random split by TestFraction) or at least 2", c.Data.Folds)
+	case c.Data.Folds != 0 && (c.Data.Fold < 0 || c.Data.Fold >= c.Data.Folds):
+		return fmt.Errorf("experiment: Data.Fold %d of %d folds: want 0 ≤ Fold < %d", c.Data.Fold, c.Data.Folds, c.Data.Folds)
+	case c.Data.Folds != 0 && (c.Data.ValFraction < 0 || c.Data.ValFraction >= 1):
+		return fmt.Errorf("experiment: ValFraction %g must leave training cases", c.Data.ValFraction)
+	case c.Data.Folds == 0 && (c.Data.TestFraction <= 0 || c.Data.TestFraction+c.Data.ValFraction >= 1):
 		return fmt.Errorf("experiment: TestFraction %g and ValFraction %g must leave training cases", c.Data.TestFraction, c.Data.ValFraction)
 	}
 	if len(c.StudentCandidates) > 0 && c.Data.ValFraction <= 0 {

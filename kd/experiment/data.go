@@ -32,10 +32,17 @@ func loadData(c Config) (*Data, error) {
 		return nil, err
 	}
 	var split datasets.Split
-	if len(datasets.CaseKeys(samples)) == 1 {
+	switch {
+	case c.Data.Folds > 0:
+		if split, err = datasets.FoldByCase(samples, c.Data.Folds, c.Data.Fold, c.Data.ValFraction, c.Data.Seed); err != nil {
+			return nil, fmt.Errorf("experiment: splitting the data: %w", err)
+		}
+	case len(datasets.CaseKeys(samples)) == 1:
 		split = splitOneCase(samples, c.Data.TestFraction)
-	} else if split, err = datasets.SplitByCase(samples, c.Data.ValFraction, c.Data.TestFraction, c.Data.Seed); err != nil {
-		return nil, fmt.Errorf("experiment: splitting the data: %w", err)
+	default:
+		if split, err = datasets.SplitByCase(samples, c.Data.ValFraction, c.Data.TestFraction, c.Data.Seed); err != nil {
+			return nil, fmt.Errorf("experiment: splitting the data: %w", err)
+		}
 	}
 	d := &Data{Train: split.Train, Val: split.Val, Test: split.Test}
 	d.Sites, d.SiteTrain = datasets.SubsetsBySite(d.Train)
@@ -83,6 +90,9 @@ func loadSamples(c DataConfig) ([]datasets.Sample, error) {
 		return phantom.New().Sites(c.Sites).CasesPerSite(c.CasesPerSite).SlicesPerCase(c.SlicesPerCase).
 			Size(c.Size).SiteShift(c.SiteShift).Seed(c.Seed).Generate()
 	case "folder":
+		if c.Path == "" {
+			return nil, fmt.Errorf("experiment: Data.Source \"folder\" needs Data.Path, the dataset's folder (gokd experiment -data DIR)")
+		}
 		return prostate.New().Size(c.Size).Load(c.Path)
 	case "pair":
 		return prostate.New().Size(c.Size).LoadPair(c.Path, c.MaskPath, "case", "case00")

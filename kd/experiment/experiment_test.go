@@ -138,6 +138,25 @@ func TestValidate(t *testing.T) {
 	if err := bad.Validate(); err == nil {
 		t.Error("no seeds accepted")
 	}
+	for _, folds := range [][2]int{{0, 1}, {1, 0}, {5, 5}, {5, -1}, {-2, 0}} {
+		bad = tinyConfig()
+		bad.Data.Folds, bad.Data.Fold = folds[0], folds[1]
+		if err := bad.Validate(); err == nil {
+			t.Errorf("fold %d of %d accepted", folds[1], folds[0])
+		}
+	}
+	folds := tinyConfig()
+	folds.Data.Folds, folds.Data.Fold, folds.Data.TestFraction = 4, 3, 0 // TestFraction is unused with folds.
+	if err := folds.Validate(); err != nil {
+		t.Errorf("fold 3 of 4: %v", err)
+	}
+	if _, err := loadData(folds); err != nil {
+		t.Errorf("fold 3 of 4 with 4 cases per site: %v", err)
+	}
+	folds.Data.Folds, folds.Data.Fold = 5, 0
+	if _, err := loadData(folds); err == nil || !strings.Contains(err.Error(), "has 4 cases") {
+		t.Errorf("5 folds of sites with 4 cases: err %v, want one saying a site has 4 cases", err)
+	}
 }
 
 func TestAppendInterleaved(t *testing.T) {
