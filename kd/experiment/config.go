@@ -122,7 +122,9 @@ type TrainSpec struct {
 	Seed                int64 // Teachers' seed.
 	// CosineDecay decays every model's learning rate to 0 over its steps along a half cosine (train.Job).
 	CosineDecay bool `json:",omitempty"`
-	// Features names the feature maps paired for the hint and attention terms of single-teacher distillation.
+	// Features names the feature maps paired for the hint and attention terms of every distilled student (with
+	// several teachers, each teacher's pairs weighted like its logits). None: the multi-teacher students distil
+	// from precomputed logits, without running their teachers at every step.
 	Features []string
 	// Devices trains every model data-parallel over that many devices of the backend (train.Job.Devices; -1: all
 	// of them; 0 or 1: one device). It is not part of the models' cache keys: a step computes the same update on

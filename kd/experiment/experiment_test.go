@@ -66,6 +66,18 @@ func TestRunCachesEveryModel(t *testing.T) {
 	if res.Teacher.Params <= res.Students[StudentScratch][0].Params {
 		t.Errorf("teacher (%d params) not larger than the student (%d)", res.Teacher.Params, res.Students[StudentScratch][0].Params)
 	}
+	// The multi-teacher students distil features too (tinyConfig keeps Default's bottleneck pair).
+	for _, kind := range []StudentKind{StudentMeanKD, StudentAdaptiveKD} {
+		student, err := r.Student(kind, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, term := range []string{"hint", "attention"} {
+			if values := student.History.Metrics[term]; len(values) == 0 || !(values[len(values)-1] > 0) {
+				t.Errorf("%s: %s term %v, want > 0", kind, term, values)
+			}
+		}
+	}
 
 	// A new runner on the same cache (a new notebook cell) reloads everything and scores the same.
 	log.Reset()

@@ -31,8 +31,8 @@ const (
 	StudentScratch    StudentKind = "student_scratch"     // Baseline: the student trained from scratch on the students' data.
 	StudentScratchAll StudentKind = "student_scratch_all" // Baseline: the student trained from scratch on all training data.
 	StudentSingleKD   StudentKind = "student_single_kd"   // Distilled from the well-trained teacher (logits and features).
-	StudentMeanKD     StudentKind = "student_mean_kd"     // Distilled from the limit-trained teachers' averaged targets.
-	StudentAdaptiveKD StudentKind = "student_adaptive_kd" // Distilled from the limit-trained teachers, fused with learned weights.
+	StudentMeanKD     StudentKind = "student_mean_kd"     // Distilled from the limit-trained teachers, averaged (logits and features).
+	StudentAdaptiveKD StudentKind = "student_adaptive_kd" // Distilled from the limit-trained teachers, fused with learned weights (logits and features).
 )
 
 // StudentKinds lists the student kinds in the order tables show them.
@@ -188,7 +188,11 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 		if spec.teachers, err = r.SiteTeachers(); err != nil {
 			return nil, err
 		}
-		spec.offline = true // K teachers' forward passes would dominate every step: their logits are precomputed.
+		// Each teacher's features are paired with the student's, weighted like its logits (losses.Objective.Loss).
+		spec.features = c.Train.Features
+		// Without features K teachers' forward passes would dominate every step, so their logits are precomputed;
+		// features cannot come with precomputed logits, so with features the teachers run at every step.
+		spec.offline = len(c.Train.Features) == 0
 		spec.objective = loss.Objective(losses.FusionAdaptive)
 		if kind == StudentMeanKD {
 			spec.objective = loss.Objective(losses.FusionMean)
@@ -257,7 +261,9 @@ func appendInterleaved(target, logits []float32, classes int) []float32 {
 
 // trainingVersion changes when a change of GoKD's code changes what a configuration trains: models cached by an
 // older version are then retrained rather than reloaded. 4: batches shuffled every epoch; fusion weights kept.
-const trainingVersion = 4
+// 5: the multi-teacher students distil features too (each teacher's pairs weighted like its logits), their
+// teachers then running online.
+const trainingVersion = 5
 
 // modelKey is everything that determines a trained model: its cache key.
 type modelKey struct {

@@ -23,5 +23,6 @@
 // (a), and trained by [TargetSupervisionLoss] (how well the mixed target explains the labels of the batch). Each
 // teacher was trained on one hospital site, so on a batch from a site the weights move towards the teachers that
 // are right there; the KL term itself does not move the weights (the target is constant for it), which keeps the
-// mixture from collapsing onto whichever teacher already agrees with the student.
+// mixture from collapsing onto whichever teacher already agrees with the student. [Objective] weights each
+// teacher's feature pairs (hints and attention) by the same mixture, again without moving the weights.
 package losses

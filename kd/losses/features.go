@@ -18,6 +18,10 @@ const (
 type FeaturePair struct {
 	Name             string
 	Student, Teacher *Node
+	// TeacherIndex is the position, in Inputs.TeacherLogits, of the teacher whose feature Teacher is. With several
+	// teachers [Objective.Loss] weights each teacher's pairs as it weights that teacher's logits, so that K
+	// teachers' pairs do not count K times as much as one teacher's; with one teacher (or none) it is unused.
+	TeacherIndex int
 }
 
 // HintLoss is the FitNets hint loss (Romero et al., 2015): the student feature [B, h_s, w_s, c_s] goes through a

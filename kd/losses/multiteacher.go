@@ -42,18 +42,27 @@ func AdaptiveTeacherProbs(scope *model.Scope, teacherLogits []*Node, temperature
 	}
 	probs := softTeacherProbs("AdaptiveTeacherProbs", teacherLogits, temperature) // [K, B, H, W, C]
 	numTeachers, numClasses := probs.Shape().Dim(0), probs.Shape().Dim(-1)
+	weights := adaptiveTeacherWeights(scope, probs, numTeachers, numClasses, perClass) // [K, 1] or [K, C]
+	weights = Reshape(weights, numTeachers, 1, 1, 1, weights.Shape().Dim(1))
+	return ReduceSum(Mul(weights, probs), 0)
+}
+
+// adaptiveTeacherWeights returns softmax over the K teachers of the variable [AdaptiveWeightsVariable] in scope,
+// created (zero) when missing: [K, 1], or [K, C] when perClass, of g's dtype (g is any node of the graph). Both
+// [AdaptiveTeacherProbs] and the objective's feature terms read the weights through it, so they agree on the
+// variable's shape and initial value whichever builds it first.
+func adaptiveTeacherWeights(scope *model.Scope, g *Node, numTeachers, numClasses int, perClass bool) *Node {
 	weightDims := []int{numTeachers, 1}
 	if perClass {
 		weightDims[1] = numClasses
 	}
 	weightLogits := scope.WithInitializer(initializer.Zero).
-		VariableWithShape(AdaptiveWeightsVariable, shapes.Make(probs.DType(), weightDims...)).NodeValue(probs)
-	if !weightLogits.Shape().Equal(shapes.Make(probs.DType(), weightDims...)) {
+		VariableWithShape(AdaptiveWeightsVariable, shapes.Make(g.DType(), weightDims...)).NodeValue(g)
+	if !weightLogits.Shape().Equal(shapes.Make(g.DType(), weightDims...)) {
 		Panicf("losses.AdaptiveTeacherProbs: variable %s/%s has shape %s, want %v for %d teachers (perClass=%v)",
 			scope.Scope(), AdaptiveWeightsVariable, weightLogits.Shape(), weightDims, numTeachers, perClass)
 	}
-	weights := Reshape(Softmax(weightLogits, 0), numTeachers, 1, 1, 1, weightDims[1])
-	return ReduceSum(Mul(weights, probs), 0)
+	return Softmax(weightLogits, 0)
 }
 
 // TargetSupervisionLoss is the cross-entropy of a probability target against the labels: the mean over pixels of

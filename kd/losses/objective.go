@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with the dot import.
 	"github.com/gomlx/gomlx/ml/model"
 	. "github.com/gomlx/gomlx/support/exceptions"
@@ -168,10 +169,12 @@ func (o *Objective) Lovasz(weight float64) *Objective { o.lovaszWeight = weight;
 // KL sets the weight of the temperature KL distillation term.
 func (o *Objective) KL(weight float64) *Objective { o.klWeight = weight; return o }
 
-// Hint sets the weight of the FitNets hint term (summed over feature pairs).
+// Hint sets the weight of the FitNets hint term (summed over feature pairs, each teacher's pairs weighted as
+// [Objective.Loss] says).
 func (o *Objective) Hint(weight float64) *Objective { o.hintWeight = weight; return o }
 
-// Attention sets the weight of the attention transfer term (summed over feature pairs).
+// Attention sets the weight of the attention transfer term (summed over feature pairs, each teacher's pairs
+// weighted as [Objective.Loss] says).
 func (o *Objective) Attention(weight float64) *Objective { o.attentionWeight = weight; return o }
 
 // CrossEntropy sets the weight of the hard-label cross-entropy term.
@@ -212,7 +215,20 @@ type Inputs struct {
 
 // Loss builds the weighted total and each unweighted term. scope holds the learned parts (the hint adapters under
 // "hint/<pair name>", the adaptive teacher weights under "teacher_fusion"). One teacher is its own target whatever
-// the fusion. It panics (GoMLX exception) on invalid configuration or shapes.
+// the fusion.
+//
+// The hint and attention terms sum over the feature pairs. With K > 1 teachers each pair is weighted as its
+// teacher's logits are (FeaturePair.TeacherIndex), so that the feature terms are a mixture of the teachers like the
+// KL target, not K times one teacher's:
+//   - FusionMean: 1/K per teacher;
+//   - FusionEntropy: 1/K per teacher too, since its weights are per pixel at the logits' resolution, and have no
+//     counterpart on feature maps of other sizes and of a teacher's own making;
+//   - FusionAdaptive: the learned global weights softmax(w) of [AdaptiveTeacherProbs] (averaged over classes when
+//     per class), under StopGradient: only the target supervision trains them, or they would learn to favour the
+//     teacher whose features are easiest to match rather than the one whose predictions are right.
+//
+// One teacher (or none) weighs 1. It panics (GoMLX exception) on invalid configuration or shapes, or on a
+// TeacherIndex outside the K > 1 teachers.
 func (o *Objective) Loss(scope *model.Scope, in Inputs) (total *Node, terms Terms) {
 	if err := o.Validate(); err != nil {
 		Panicf("losses.Objective: %v", err)
@@ -230,18 +246,23 @@ func (o *Objective) Loss(scope *model.Scope, in Inputs) (total *Node, terms Term
 	add(TermDice, func() *Node { return DiceLoss(in.Labels, in.StudentLogits) })
 	add(TermLovasz, func() *Node { return LovaszSoftmaxLoss(in.Labels, in.StudentLogits) })
 	add(TermCrossEntropy, func() *Node { return CrossEntropyLoss(in.Labels, in.StudentLogits) })
+	var fusionScope *model.Scope // Entered once: GoMLX refuses to enter a sub-scope twice.
 	if len(in.TeacherLogits) > 0 {
-		o.addDistillation(scope.In("teacher_fusion"), in, add)
+		fusionScope = scope.In("teacher_fusion")
+		o.addDistillation(fusionScope, in, add)
 	}
-	if len(in.Features) > 0 {
+	if len(in.Features) > 0 && (o.hintWeight != 0 || o.attentionWeight != 0) {
+		// Built after the distillation, which creates the adaptive weights (the weights would be the same variable,
+		// zero-initialised, either way: adaptiveTeacherWeights reads it for both).
+		teacherWeights := o.featureTeacherWeights(fusionScope, in)
 		add(TermHint, func() *Node {
 			hintScope := scope.In("hint") // One scope for all pairs: GoMLX refuses to enter a sub-scope twice.
-			return sumOverPairs(in.Features, func(pair FeaturePair) *Node {
+			return weightedSumOverPairs(in.Features, teacherWeights, func(pair FeaturePair) *Node {
 				return HintLoss(hintScope.In("%s", pair.Name), pair.Student, pair.Teacher)
 			})
 		})
 		add(TermAttention, func() *Node {
-			return sumOverPairs(in.Features, func(pair FeaturePair) *Node {
+			return weightedSumOverPairs(in.Features, teacherWeights, func(pair FeaturePair) *Node {
 				return AttentionTransferLoss(pair.Student, pair.Teacher)
 			})
 		})
@@ -286,14 +307,41 @@ func (o *Objective) addDistillation(scope *model.Scope, in Inputs, add func(stri
 	})
 }
 
-// sumOverPairs adds up loss(pair) over the feature pairs.
-func sumOverPairs(pairs []FeaturePair, loss func(FeaturePair) *Node) *Node {
+// featureTeacherWeights returns the weights of the K teachers' feature pairs as [Objective.Loss] describes them, a
+// [K] node without gradient (1/K each, or the adaptive weights), or nil (every pair weighs 1) with fewer than two
+// teachers. scope is the fusion's scope (nil without teachers).
+func (o *Objective) featureTeacherWeights(scope *model.Scope, in Inputs) *Node {
+	numTeachers := len(in.TeacherLogits)
+	if numTeachers < 2 {
+		return nil
+	}
+	for _, pair := range in.Features {
+		if pair.TeacherIndex < 0 || pair.TeacherIndex >= numTeachers {
+			Panicf("losses.Objective: feature pair %q has TeacherIndex %d, want 0 ≤ k < %d teachers",
+				pair.Name, pair.TeacherIndex, numTeachers)
+		}
+	}
+	logits := in.TeacherLogits[0]
+	if o.fusion != FusionAdaptive {
+		return DivScalar(Ones(logits.Graph(), shapes.Make(logits.DType(), numTeachers)), float64(numTeachers))
+	}
+	weights := adaptiveTeacherWeights(scope, logits, numTeachers, logits.Shape().Dim(-1), o.adaptivePerClass)
+	return StopGradient(ReduceMean(weights, 1)) // [K]: a per-class mixture averaged over the classes.
+}
+
+// weightedSumOverPairs adds up loss(pair) over the feature pairs, each times its teacher's weight
+// teacherWeights[pair.TeacherIndex] ([K]; nil: every pair weighs 1).
+func weightedSumOverPairs(pairs []FeaturePair, teacherWeights *Node, loss func(FeaturePair) *Node) *Node {
 	var sum *Node
 	for _, pair := range pairs {
+		term := loss(pair)
+		if teacherWeights != nil {
+			term = Mul(term, ConvertDType(Reshape(Slice(teacherWeights, AxisElem(pair.TeacherIndex))), term.DType()))
+		}
 		if sum == nil {
-			sum = loss(pair)
+			sum = term
 		} else {
-			sum = Add(sum, loss(pair))
+			sum = Add(sum, term)
 		}
 	}
 	return sum

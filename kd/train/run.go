@@ -34,7 +34,8 @@ type Job struct {
 	// its feature terms only with Features.
 	Objective *losses.Objective
 	// Features names the network features (nets.Config.FeatureNames) paired student ↔ teacher for the hint and
-	// attention terms, e.g. {"bottleneck"}. With several teachers every teacher gets its pairs.
+	// attention terms, e.g. {"bottleneck"}. With several teachers every teacher gets its pairs, weighted as the
+	// objective weights that teacher's logits (see losses.Objective.Loss).
 	Features []string
 
 	// TargetTeachers > 0 distils offline: the teachers' logits were computed beforehand and come with the data, as
@@ -161,11 +162,12 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 		}
 		for k, teacher := range job.Teachers {
 			out := mustApply(teacher.Net, teacherNetScope(scope, k), images)
+			index := len(in.TeacherLogits) // The objective weights this teacher's pairs like its logits.
 			in.TeacherLogits = append(in.TeacherLogits, StopGradient(out.Logits))
 			for _, name := range job.Features {
 				in.Features = append(in.Features, losses.FeaturePair{
 					Name: fmt.Sprintf("t%d_%s", k, name), Student: student.Features[name],
-					Teacher: StopGradient(out.Features[name])})
+					Teacher: StopGradient(out.Features[name]), TeacherIndex: index})
 			}
 		}
 		if job.CosineDecay {
