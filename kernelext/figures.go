@@ -149,6 +149,12 @@ func ShowResults(res *experiment.Results) error {
 	if err := ShowTable("Dice per site (students: mean over seeds)", res.SiteTable()); err != nil {
 		return err
 	}
+	if ch := res.Choice; ch != nil {
+		title := fmt.Sprintf("The student rule: candidates trained from scratch on all training cases (teacher's validation Dice %.3f)", ch.TeacherValDice)
+		if err := ShowTable(title, ch.Table()); err != nil {
+			return err
+		}
+	}
 	if len(res.Summary) > 0 {
 		if err := ShowTable("Student kinds over seeds, with the setting chosen on validation", res.SummaryTable()); err != nil {
 			return err

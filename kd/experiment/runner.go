@@ -189,10 +189,12 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 			return nil, err
 		}
 		// Each teacher's features are paired with the student's, weighted like its logits (losses.Objective.Loss).
-		spec.features = c.Train.Features
-		// Without features K teachers' forward passes would dominate every step, so their logits are precomputed;
-		// features cannot come with precomputed logits, so with features the teachers run at every step.
-		spec.offline = len(c.Train.Features) == 0
+		// Without feature terms K teachers' forward passes would dominate every step, so their logits are
+		// precomputed; features cannot come with precomputed logits, so with them the teachers run at every step.
+		if loss.Hint != 0 || loss.Attention != 0 {
+			spec.features = c.Train.Features
+		}
+		spec.offline = len(spec.features) == 0
 		spec.objective = loss.Objective(losses.FusionAdaptive)
 		if kind == StudentMeanKD {
 			spec.objective = loss.Objective(losses.FusionMean)
@@ -261,9 +263,9 @@ func appendInterleaved(target, logits []float32, classes int) []float32 {
 
 // trainingVersion changes when a change of GoKD's code changes what a configuration trains: models cached by an
 // older version are then retrained rather than reloaded. 4: batches shuffled every epoch; fusion weights kept.
-// 5: the multi-teacher students distil features too (each teacher's pairs weighted like its logits), their
-// teachers then running online.
-const trainingVersion = 5
+// (The multi-teacher students' feature terms, with their teachers online, needed no new version: the Features
+// and Offline fields of their keys changed, and nothing else trains differently.)
+const trainingVersion = 4
 
 // modelKey is everything that determines a trained model: its cache key.
 type modelKey struct {
