@@ -29,6 +29,13 @@ func (s StudentRule) withDefaults() StudentRule {
 		MinSpeedup: cmp.Or(s.MinSpeedup, d.MinSpeedup)}
 }
 
+// String states the rule, unset thresholds at their defaults.
+func (s StudentRule) String() string {
+	s = s.withDefaults()
+	return fmt.Sprintf("the smallest candidate within %g Dice of the teacher on validation, with ≥ %g× fewer parameters and ≥ %g× fewer FLOPs",
+		s.MaxDiceGap, s.MinParamRatio, s.MinSpeedup)
+}
+
 // Candidate is one network of the student choice and how it fared.
 type Candidate struct {
 	Net           NetSpec

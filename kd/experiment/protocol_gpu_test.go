@@ -29,17 +29,29 @@ func TestGPUConfig(t *testing.T) {
 	if c.Data.Source != "folder" || c.Data.Size != 256 || c.Data.Folds != 5 || c.Data.Fold != 0 {
 		t.Errorf("Data %+v: want Source folder, Size 256, Folds 5, Fold 0", c.Data)
 	}
-	teacher, student := c.Teacher.Net(), c.Student.Net()
-	tp, sp := teacher.ParamCount(), student.ParamCount()
-	tf, sf := teacher.FLOPsPerSlice(c.Data.Size), student.FLOPsPerSlice(c.Data.Size)
+	teacher := c.Teacher.Net()
+	tp, tf := teacher.ParamCount(), teacher.FLOPsPerSlice(c.Data.Size)
 	t.Logf("teacher %v: %d parameters, %.2f GFLOP per %d² slice", c.Teacher, tp, float64(tf)/1e9, c.Data.Size)
-	t.Logf("student %v: %d parameters, %.4f GFLOP per %d² slice", c.Student, sp, float64(sf)/1e9, c.Data.Size)
-	t.Logf("teacher/student: %.0f× the parameters, %.0f× the FLOPs", float64(tp)/float64(sp), float64(tf)/float64(sf))
 	if tp < 2_000_000 {
 		t.Errorf("teacher has %d parameters, want several million", tp)
 	}
-	if tp < 100*sp {
-		t.Errorf("teacher/student parameters %d/%d = %.0f, want at least 100", tp, sp, float64(tp)/float64(sp))
+	// The student is chosen by the rule among candidates: the rule must demand ≥ 100× fewer parameters, and some
+	// candidates must pass it.
+	if c.StudentRule.MinParamRatio < 100 {
+		t.Errorf("StudentRule %+v: want MinParamRatio ≥ 100", c.StudentRule)
+	}
+	eligible := 0
+	for _, spec := range c.StudentCandidates {
+		student := spec.Net()
+		sp, sf := student.ParamCount(), student.FLOPsPerSlice(c.Data.Size)
+		t.Logf("candidate %v: %d parameters, %.4f GFLOP per %d² slice: teacher/candidate %.0f× the parameters, %.0f× the FLOPs",
+			spec, sp, float64(sf)/1e9, c.Data.Size, float64(tp)/float64(sp), float64(tf)/float64(sf))
+		if float64(tp) >= c.StudentRule.MinParamRatio*float64(sp) && float64(tf) >= c.StudentRule.withDefaults().MinSpeedup*float64(sf) {
+			eligible++
+		}
+	}
+	if eligible < 2 {
+		t.Errorf("%d of %d candidates are eligible under %v, want a choice of at least 2", eligible, len(c.StudentCandidates), c.StudentRule)
 	}
 	if c.Train.Devices != 1 || len(c.Seeds) != 10 || c.Tune.Budget() < 2 {
 		t.Errorf("Devices %d, %d seeds, tuning budget %d: want 1 device, 10 seeds and a grid", c.Train.Devices, len(c.Seeds), c.Tune.Budget())
@@ -58,6 +70,10 @@ func TestGPUConfigDryRun(t *testing.T) {
 	c.Data.Source, c.Data.Size, c.Data.Sites, c.Data.CasesPerSite, c.Data.SlicesPerCase, c.Data.SiteShift = "phantom", 32, 2, 6, 3, 1
 	c.Teacher = NetSpec{Levels: 2, BaseWidth: 4}
 	c.Student = NetSpec{Levels: 2, BaseWidth: 2, Separable: c.Student.Separable, Stem: c.Student.Stem}
+	for i, spec := range c.StudentCandidates { // Each candidate kept in kind, at 2 levels and width 2 or 3.
+		c.StudentCandidates[i] = NetSpec{Levels: 2, BaseWidth: 2 + i%2, Separable: spec.Separable, Stem: spec.Stem}
+	}
+	c.StudentRule.MinParamRatio, c.StudentRule.MinSpeedup = 1.2, 1.2 // Tiny networks: a tiny teacher.
 	c.Train.TeacherSteps, c.Train.StudentSteps, c.Train.BatchSize = 3, 2, 4
 	c.Seeds = c.Seeds[:2]
 	c.Tune.LearningRates, c.Tune.Temperatures, c.Tune.KLWeights = c.Tune.LearningRates[:1], c.Tune.Temperatures[:1], c.Tune.KLWeights[:1]
@@ -88,6 +104,9 @@ func TestGPUConfigDryRun(t *testing.T) {
 		if got := len(res.Students[kind]); got != 2 {
 			t.Errorf("%s: %d students, want one per seed", kind, got)
 		}
+	}
+	if res.Choice == nil || len(res.Choice.Candidates) != len(c.StudentCandidates) {
+		t.Errorf("student choice %+v, want the %d candidates weighed", res.Choice, len(c.StudentCandidates))
 	}
 	if res.Comparison == nil {
 		t.Fatal("no comparison")
