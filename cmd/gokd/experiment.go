@@ -113,8 +113,8 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 			return err
 		}
 	}
-	if len(res.FusionWeights) > 0 {
-		if _, err := fmt.Fprintf(stdout, "Adaptive fusion weights\n%s\n", res.FusionTable()); err != nil {
+	if len(res.FusionWeights) > 0 || len(res.ClassFusionWeights) > 0 || len(res.Students[experiment.StudentEntropyKD]) > 0 {
+		if _, err := fmt.Fprintf(stdout, "Fusion weights of the limit-trained teachers\n%s\n", res.FusionTable()); err != nil {
 			return err
 		}
 	}

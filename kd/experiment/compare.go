@@ -51,9 +51,19 @@ var comparisons = [][2]StudentKind{
 	{StudentScratchAll, StudentScratch},
 }
 
+// extraComparisons are the secondary tests of the optional kinds (Config.ExtraKinds), after comparisons: each
+// joins the tests, and the Holm family, only when both its kinds ran.
+var extraComparisons = [][2]StudentKind{
+	{StudentAdaptiveClassKD, StudentScratch},
+	{StudentEntropyKD, StudentScratch},
+	{StudentAdaptiveKD, StudentEntropyKD},
+	{StudentAdaptiveClassKD, StudentAdaptiveKD},
+}
+
 // Compare runs the paired comparisons of the students over test cases: per case, each kind's Dice averaged over
 // its seeds; the primary test (adaptive − scratch) by Wilcoxon signed-rank with a bootstrap CI of the mean gap;
-// the others likewise, their p-values Holm-adjusted together. The verdict reads the paper's gain as relative
+// the others likewise (those of the optional kinds when they ran: extraComparisons), their p-values
+// Holm-adjusted together. The verdict reads the paper's gain as relative
 // (stats.Evidence; both readings are reported). It returns nil when the scratch or adaptive students are missing.
 func Compare(students map[StudentKind][]*Evaluation) (*Comparison, error) {
 	if len(students[StudentScratch]) == 0 || len(students[StudentAdaptiveKD]) == 0 {
@@ -73,7 +83,7 @@ func Compare(students map[StudentKind][]*Evaluation) (*Comparison, error) {
 	}
 	cmp := &Comparison{Cases: len(cases), Seeds: len(students[StudentScratch])}
 	var secondary []float64
-	for i, pair := range comparisons {
+	for i, pair := range append(slices.Clone(comparisons), extraComparisons...) {
 		a, b := perCase[pair[0]], perCase[pair[1]]
 		if a == nil || b == nil {
 			continue

@@ -41,6 +41,24 @@ type Config struct {
 	StudentCandidates []NetSpec `json:",omitempty"`
 	// StudentRule holds the choice's thresholds; unset ones take DefaultStudentRule's.
 	StudentRule StudentRule `json:",omitzero"`
+
+	// ExtraKinds lists optional student kinds (OptionalStudentKinds: StudentAdaptiveClassKD, StudentEntropyKD) to
+	// train, tune, evaluate and compare besides StudentKinds, which always run. Empty (the default): none. The
+	// models of the other kinds, and their cache keys, are the same with or without them.
+	ExtraKinds []StudentKind `json:",omitempty"`
+}
+
+// Kinds lists the student kinds the experiment trains, in table order: StudentKinds, then the optional kinds of
+// ExtraKinds (in OptionalStudentKinds order, each once). Everything that goes over the student kinds — training,
+// tuning, results, tables, comparisons — goes over these.
+func (c Config) Kinds() []StudentKind {
+	kinds := slices.Clone(StudentKinds)
+	for _, kind := range OptionalStudentKinds {
+		if slices.Contains(c.ExtraKinds, kind) {
+			kinds = append(kinds, kind)
+		}
+	}
+	return kinds
 }
 
 // Readings of "limit-trained" (Config.LimitedTeachers).
@@ -320,6 +338,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("experiment: ValFraction %g must leave training cases", c.Data.ValFraction)
 	case c.Data.Folds == 0 && (c.Data.TestFraction <= 0 || c.Data.TestFraction+c.Data.ValFraction >= 1):
 		return fmt.Errorf("experiment: TestFraction %g and ValFraction %g must leave training cases", c.Data.TestFraction, c.Data.ValFraction)
+	}
+	for _, kind := range c.ExtraKinds {
+		if !slices.Contains(OptionalStudentKinds, kind) {
+			return fmt.Errorf("experiment: ExtraKinds: unknown optional student kind %q, want some of %v (%v always run)",
+				kind, OptionalStudentKinds, StudentKinds)
+		}
 	}
 	if len(c.StudentCandidates) > 0 && c.Data.ValFraction <= 0 {
 		return fmt.Errorf("experiment: StudentCandidates need validation cases to choose from, but Data.ValFraction is 0")

@@ -38,9 +38,9 @@ func (r *Runner) Model(name string) (*Trained, error) {
 	}
 	kind, seedText, found := strings.Cut(name, "-s")
 	seed, err := strconv.ParseInt(seedText, 10, 64)
-	if !found || err != nil || !slices.Contains(StudentKinds, StudentKind(kind)) {
+	if kinds := r.Config.Kinds(); !found || err != nil || !slices.Contains(kinds, StudentKind(kind)) {
 		return nil, fmt.Errorf("experiment: unknown model %q: want %s, %s-<subset> or <student kind>-s<seed> with a "+
-			"kind among %v", name, TeacherName, SiteTeacherName, StudentKinds)
+			"kind among %v", name, TeacherName, SiteTeacherName, kinds)
 	}
 	return r.Student(StudentKind(kind), seed)
 }

@@ -26,8 +26,8 @@ func (r *Runner) TrainAll() error {
 	// The single-teacher students come last: they need the teacher, the longest training, started first. Each
 	// kind's tuning runs come before its students, which wait for the choice.
 	isSingleKD := func(kind StudentKind) bool { return kind == StudentSingleKD }
-	kinds := append(slices.DeleteFunc(slices.Clone(StudentKinds), isSingleKD), StudentSingleKD)
 	c := r.Config
+	kinds := append(slices.DeleteFunc(c.Kinds(), isSingleKD), StudentSingleKD)
 	for _, kind := range kinds {
 		if candidates := c.Tune.Candidates(c.baseSetting(), kind.Distilled()); len(candidates) > 1 {
 			for i, setting := range candidates {

@@ -16,15 +16,19 @@ type Results struct {
 	Students map[StudentKind][]*Evaluation
 	// Choice is the student rule's outcome; nil when Config.Student was given rather than chosen.
 	Choice  *StudentChoice
-	Tuning  []*Tuning        // One per student kind, in StudentKinds order.
-	Summary []StudentSummary // One per student kind, in StudentKinds order.
+	Tuning  []*Tuning        // One per student kind, in Config.Kinds order.
+	Summary []StudentSummary // One per student kind, in Config.Kinds order.
 	// Comparison holds the paired tests over test cases and the verdict; nil without the scratch and adaptive
 	// students.
 	Comparison *Comparison
 	// FusionWeights are the adaptive students' learned teacher weights, mean over seeds (one per limit-trained
 	// teacher, in SiteTeachers order).
 	FusionWeights []float64
-	WallS         float64 // Wall time of Run (training included unless reloaded from the cache).
+	// ClassFusionWeights are the per-class adaptive students' (StudentAdaptiveClassKD) learned teacher weights,
+	// mean over seeds: ClassFusionWeights[c][k] is teacher k's weight for class c (teachers in SiteTeachers
+	// order), each class's row summing to 1 over the teachers. Nil unless that kind ran (Config.ExtraKinds).
+	ClassFusionWeights [][]float64
+	WallS              float64 // Wall time of Run (training included unless reloaded from the cache).
 	// TrainWallS adds up the training wall time of every model, whether trained now or reloaded. Models trained at
 	// the same time (Runner.Parallel) each count their own, so it can exceed the wall time of the run.
 	TrainWallS float64
@@ -69,7 +73,8 @@ func (r *Runner) Run() (*Results, error) {
 	if res.Choice, err = r.ChooseStudent(); err != nil {
 		return nil, err
 	}
-	for _, kind := range StudentKinds {
+	seeds := float64(len(r.Config.Seeds))
+	for _, kind := range r.Config.Kinds() {
 		tuning, err := r.Tuned(kind)
 		if err != nil {
 			return nil, err
@@ -85,12 +90,32 @@ func (r *Runner) Run() (*Results, error) {
 				return nil, err
 			}
 			res.Students[kind] = append(res.Students[kind], e)
-			if kind == StudentAdaptiveKD && len(s.History.FusionWeights) > 0 {
+			switch weights := s.History.FusionWeights; {
+			case len(weights) == 0:
+			case kind == StudentAdaptiveKD:
 				if res.FusionWeights == nil {
-					res.FusionWeights = make([]float64, len(s.History.FusionWeights))
+					res.FusionWeights = make([]float64, len(weights))
 				}
-				for i, w := range s.History.FusionWeights {
-					res.FusionWeights[i] += w / float64(len(r.Config.Seeds))
+				for i, w := range weights {
+					res.FusionWeights[i] += w / seeds
+				}
+			case kind == StudentAdaptiveClassKD:
+				// train.History.FusionWeights holds K·C values, teacher-major.
+				k := len(siteTeachers)
+				if k == 0 || len(weights)%k != 0 {
+					return nil, fmt.Errorf("experiment: %s: %d fusion weights for %d teachers", s.Name, len(weights), k)
+				}
+				classes := len(weights) / k
+				if res.ClassFusionWeights == nil {
+					res.ClassFusionWeights = make([][]float64, classes)
+					for c := range classes {
+						res.ClassFusionWeights[c] = make([]float64, k)
+					}
+				}
+				for t := range k {
+					for c := range classes {
+						res.ClassFusionWeights[c][t] += weights[t*classes+c] / seeds
+					}
 				}
 			}
 		}
@@ -184,21 +209,50 @@ func SiteDiceTable(evals []*Evaluation) metrics.Table {
 	return t
 }
 
-// FusionTable gives the adaptive students' learned teacher weights (mean over seeds), one column per
-// limit-trained teacher.
+// FusionTable gives the teacher weights of the multi-teacher fusions (mean over seeds), one column per
+// limit-trained teacher: the adaptive students' learned global weights; when they ran (Config.ExtraKinds), the
+// per-class adaptive students' learned weights, one row per class; and a row saying that the entropy-weighted
+// students' weights are per pixel and not learned.
 func (res *Results) FusionTable() metrics.Table {
 	t := metrics.Table{Columns: []string{"fusion"}}
-	row := []string{string(StudentAdaptiveKD) + " weights"}
-	for i, e := range res.SiteTeachers {
+	for _, e := range res.SiteTeachers {
 		t.Columns = append(t.Columns, e.Name)
-		if i < len(res.FusionWeights) {
-			row = append(row, fmt.Sprintf("%.3f", res.FusionWeights[i]))
-		} else {
-			row = append(row, "–")
-		}
 	}
-	t.Rows = append(t.Rows, row)
+	row := func(label string, weights []float64) {
+		cells := []string{label}
+		for i := range res.SiteTeachers {
+			if i < len(weights) {
+				cells = append(cells, fmt.Sprintf("%.3f", weights[i]))
+			} else {
+				cells = append(cells, "–")
+			}
+		}
+		t.Rows = append(t.Rows, cells)
+	}
+	row(string(StudentAdaptiveKD)+" weights (global, learned)", res.FusionWeights)
+	for c, weights := range res.ClassFusionWeights {
+		row(fmt.Sprintf("%s weights (class %d%s, learned)", StudentAdaptiveClassKD, c, className(c, len(res.ClassFusionWeights))), weights)
+	}
+	if len(res.Students[StudentEntropyKD]) > 0 {
+		cells := []string{string(StudentEntropyKD) + " weights"}
+		for range res.SiteTeachers {
+			cells = append(cells, "per pixel, not learned")
+		}
+		t.Rows = append(t.Rows, cells)
+	}
 	return t
+}
+
+// className names class c of the segmentation's classes for the tables: the two classes are the background and
+// the prostate.
+func className(c, classes int) string {
+	switch {
+	case classes == 2 && c == 0:
+		return " (background)"
+	case classes == 2 && c == 1:
+		return " (prostate)"
+	}
+	return ""
 }
 
 // Representatives returns one evaluation per model: the teacher, the limit-trained teachers (each "over cases"),
@@ -211,7 +265,7 @@ func (res *Results) Representatives() []*Evaluation {
 		out = append(out, res.Teacher)
 	}
 	out = append(out, res.SiteTeachers...)
-	for _, kind := range StudentKinds {
+	for _, kind := range knownKinds() { // The kinds that ran: Config.Kinds, in its order.
 		if evals := res.Students[kind]; len(evals) > 0 {
 			out = append(out, meanOverSeeds(string(kind), evals))
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -35,8 +36,27 @@ const (
 	StudentAdaptiveKD StudentKind = "student_adaptive_kd" // Distilled from the limit-trained teachers, fused with learned weights (logits and features).
 )
 
-// StudentKinds lists the student kinds in the order tables show them.
+// Optional student kinds: other fusions of the limit-trained teachers, trained only when Config.ExtraKinds lists
+// them (logits and features, like StudentAdaptiveKD).
+const (
+	// StudentAdaptiveClassKD fuses the teachers with learned weights per class: one softmax over the teachers for
+	// each class (losses.Objective.Fusion(losses.FusionAdaptive, true)), trained by the target supervision.
+	StudentAdaptiveClassKD StudentKind = "student_adaptive_class_kd"
+	// StudentEntropyKD weighs the teachers at every pixel by their confidence (the lower a teacher's entropy there,
+	// the more it counts: losses.EntropyWeightedTeacherProbs); nothing is learned. Its feature pairs weigh 1/K.
+	StudentEntropyKD StudentKind = "student_entropy_kd"
+)
+
+// StudentKinds lists the student kinds every experiment trains, in the order tables show them. Config.Kinds adds
+// the optional ones configured.
 var StudentKinds = []StudentKind{StudentScratch, StudentScratchAll, StudentSingleKD, StudentMeanKD, StudentAdaptiveKD}
+
+// OptionalStudentKinds lists the kinds Config.ExtraKinds may add, in the order tables show them (after
+// StudentKinds).
+var OptionalStudentKinds = []StudentKind{StudentAdaptiveClassKD, StudentEntropyKD}
+
+// knownKinds lists every student kind, the optional ones included, in table order.
+func knownKinds() []StudentKind { return append(slices.Clone(StudentKinds), OptionalStudentKinds...) }
 
 // Distilled reports whether the kind learns from teachers (and so has a temperature and a KL weight to tune).
 func (k StudentKind) Distilled() bool { return k != StudentScratch && k != StudentScratchAll }
@@ -141,7 +161,7 @@ func (r *Runner) teacher(name, subset string, samples []datasets.Sample, steps i
 	})
 }
 
-// Student returns the student of a kind (one of StudentKinds) trained with seed, with the kind's setting chosen
+// Student returns the student of a kind (one of StudentKinds or OptionalStudentKinds) trained with seed, with the kind's setting chosen
 // on the validation cases (see Tuned; the configured one without a tuning grid).
 func (r *Runner) Student(kind StudentKind, seed int64) (*Trained, error) {
 	tuning, err := r.Tuned(kind)
@@ -184,7 +204,7 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 		}
 		spec.teachers, spec.features = []*Trained{t}, c.Train.Features
 		spec.objective = loss.Objective(losses.FusionMean) // One teacher: every fusion is that teacher.
-	case StudentMeanKD, StudentAdaptiveKD:
+	case StudentMeanKD, StudentAdaptiveKD, StudentAdaptiveClassKD, StudentEntropyKD:
 		if spec.teachers, err = r.SiteTeachers(); err != nil {
 			return nil, err
 		}
@@ -195,12 +215,19 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 			spec.features = c.Train.Features
 		}
 		spec.offline = len(spec.features) == 0
-		spec.objective = loss.Objective(losses.FusionAdaptive)
-		if kind == StudentMeanKD {
+		// The objectives of the mean and adaptive kinds are part of their cache keys: keep them as they are.
+		switch kind {
+		case StudentMeanKD:
 			spec.objective = loss.Objective(losses.FusionMean)
+		case StudentAdaptiveKD:
+			spec.objective = loss.Objective(losses.FusionAdaptive)
+		case StudentAdaptiveClassKD:
+			spec.objective = loss.Objective(losses.FusionAdaptive).Fusion(losses.FusionAdaptive, true)
+		case StudentEntropyKD:
+			spec.objective = loss.Objective(losses.FusionEntropy)
 		}
 	default:
-		return nil, fmt.Errorf("experiment: unknown student kind %q, want one of %v", kind, StudentKinds)
+		return nil, fmt.Errorf("experiment: unknown student kind %q, want one of %v", kind, knownKinds())
 	}
 	return r.train(spec)
 }

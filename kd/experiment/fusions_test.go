@@ -1,0 +1,177 @@
+package experiment
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// goldenKeys are the cache keys of tinyConfig's seed-1 students of the kinds every experiment trains, as trained
+// before the optional kinds existed. Committed runs reload their models by these keys: a change of GoKD that
+// changes one of them retrains every cached model of that kind. Update them only with trainingVersion (or a
+// deliberate change of a kind's objective, data or settings).
+var goldenKeys = map[StudentKind]string{
+	StudentScratch:    "student_scratch-s1-af180405e7bd9119",
+	StudentScratchAll: "student_scratch_all-s1-ce1c352dacc3c1d0",
+	StudentSingleKD:   "student_single_kd-s1-dabb9aa511684f7b",
+	StudentMeanKD:     "student_mean_kd-s1-c08b3f0c31a9f953",
+	StudentAdaptiveKD: "student_adaptive_kd-s1-cf942b3638fd5d3a",
+}
+
+// TestExtraKindsLeaveTheOtherKindsAlone: without ExtraKinds the kinds are StudentKinds and each student keeps its
+// cache key; with them, the optional kinds come after StudentKinds and every other student is reloaded from the
+// same cache entry.
+func TestExtraKindsLeaveTheOtherKindsAlone(t *testing.T) {
+	if got := tinyConfig().Kinds(); !slices.Equal(got, StudentKinds) {
+		t.Errorf("Kinds() without ExtraKinds = %v, want StudentKinds %v", got, StudentKinds)
+	}
+	extras := tinyConfig()
+	extras.ExtraKinds = []StudentKind{StudentEntropyKD, StudentAdaptiveClassKD} // Any order: tables keep theirs.
+	if got, want := extras.Kinds(), append(slices.Clone(StudentKinds), StudentAdaptiveClassKD, StudentEntropyKD); !slices.Equal(got, want) {
+		t.Errorf("Kinds() with both extras = %v, want %v", got, want)
+	}
+
+	backend, cache := goBackend(t), t.TempDir()
+	plain, err := New(backend, tinyConfig(), cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, err := New(backend, extras, cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range StudentKinds {
+		s, err := plain.Student(kind, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Key != goldenKeys[kind] {
+			t.Errorf("%s: cache key %q, want %q (the key committed runs were cached under)", kind, s.Key, goldenKeys[kind])
+		}
+		again, err := with.Student(kind, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !again.Cached || again.Key != s.Key {
+			t.Errorf("%s with ExtraKinds: key %q (reloaded %v), want %q reloaded", kind, again.Key, again.Cached, s.Key)
+		}
+	}
+}
+
+// TestExtraKindsTrainCompareAndReportWeights runs tinyConfig with both optional kinds over two seeds: both are
+// trained, tuned and evaluated for every seed, take their place in the tables, join the secondary comparisons, and
+// the per-class adaptive weights come out as K×C weights summing to 1 over the teachers for each class.
+func TestExtraKindsTrainCompareAndReportWeights(t *testing.T) {
+	c := tinyConfig()
+	c.Seeds = []int64{1, 2}
+	c.ExtraKinds = []StudentKind{StudentAdaptiveClassKD, StudentEntropyKD}
+	r, err := New(goBackend(t), c, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := c.Kinds()
+	if len(res.Summary) != len(kinds) || len(res.Tuning) != len(kinds) {
+		t.Fatalf("%d summaries and %d tunings, want one per kind of %v", len(res.Summary), len(res.Tuning), kinds)
+	}
+	for i, kind := range kinds {
+		if res.Summary[i].Kind != kind || res.Tuning[i].Kind != kind {
+			t.Errorf("summary %d is %s and tuning %d %s, want %s", i, res.Summary[i].Kind, i, res.Tuning[i].Kind, kind)
+		}
+	}
+	for _, kind := range OptionalStudentKinds {
+		evals := res.Students[kind]
+		if len(evals) != 2 {
+			t.Fatalf("%s: %d evaluations, want one per seed", kind, len(evals))
+		}
+		for _, e := range evals {
+			if e.Dice < 0 || e.Dice > 1 || len(e.CaseDice) == 0 {
+				t.Errorf("%s: implausible evaluation %+v", kind, e)
+			}
+		}
+		for _, seed := range c.Seeds {
+			s, err := r.Student(kind, seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Like the other multi-teacher students, they distil the bottleneck features of tinyConfig.
+			for _, term := range []string{"kl", "hint", "attention"} {
+				if values := s.History.Metrics[term]; len(values) == 0 {
+					t.Errorf("%s: no %s term", s.Name, term)
+				}
+			}
+			if _, supervised := s.History.Metrics["target_supervision"]; supervised != (kind == StudentAdaptiveClassKD) {
+				t.Errorf("%s: target supervision %v, want it only for the learned fusion", s.Name, supervised)
+			}
+			if kind == StudentEntropyKD && len(s.History.FusionWeights) != 0 {
+				t.Errorf("%s: learned weights %v, want none", s.Name, s.History.FusionWeights)
+			}
+		}
+	}
+	if got, want := len(res.ModelsTable().Rows), 3+len(kinds); got != want {
+		t.Errorf("models table has %d rows, want %d", got, want)
+	}
+
+	cmp := res.Comparison
+	if cmp == nil || len(cmp.Tests) != len(comparisons)+len(extraComparisons) {
+		t.Fatalf("comparison %+v: want %d tests", cmp, len(comparisons)+len(extraComparisons))
+	}
+	if p := cmp.Tests[0]; !p.Primary || p.A != StudentAdaptiveKD || p.B != StudentScratch || p.PHolm != p.Wilcoxon.P {
+		t.Errorf("first test %+v, want the primary adaptive − scratch, unadjusted", p)
+	}
+	for _, pair := range extraComparisons {
+		i := slices.IndexFunc(cmp.Tests, func(test PairedTest) bool { return test.A == pair[0] && test.B == pair[1] })
+		if i < 0 {
+			t.Errorf("no test %s − %s", pair[0], pair[1])
+			continue
+		}
+		if test := cmp.Tests[i]; test.Primary || test.PHolm < test.Wilcoxon.P || test.Wilcoxon.TotalPairs != cmp.Cases {
+			t.Errorf("%s − %s: %+v, want a secondary test over the %d cases, Holm-adjusted", pair[0], pair[1], test, cmp.Cases)
+		}
+	}
+	if got, want := len(cmp.Table().Rows), len(cmp.Tests); got != want {
+		t.Errorf("comparison table has %d rows, want %d", got, want)
+	}
+
+	const teachers, classes = 2, 2
+	if len(res.ClassFusionWeights) != classes {
+		t.Fatalf("per-class fusion weights %v, want %d classes", res.ClassFusionWeights, classes)
+	}
+	for c, weights := range res.ClassFusionWeights {
+		sum := 0.0
+		for _, w := range weights {
+			sum += w
+		}
+		if len(weights) != teachers || math.Abs(sum-1) > 1e-5 {
+			t.Errorf("class %d: weights %v, want %d summing to 1", c, weights, teachers)
+		}
+	}
+	table := res.FusionTable()
+	if len(table.Columns) != 1+teachers || len(table.Rows) != 1+classes+1 {
+		t.Fatalf("fusion table %v × %d rows, want %d teacher columns and 4 rows (global, 2 classes, entropy)",
+			table.Columns, len(table.Rows), teachers)
+	}
+	if !strings.Contains(table.Rows[1][0], "class 0") || !strings.Contains(table.Rows[2][0], "class 1") ||
+		!strings.Contains(table.Rows[3][0], string(StudentEntropyKD)) || table.Rows[3][1] != "per pixel, not learned" {
+		t.Errorf("fusion table rows %q", table.Rows)
+	}
+}
+
+func TestValidateExtraKinds(t *testing.T) {
+	for _, kind := range []StudentKind{"student_median_kd", StudentAdaptiveKD} {
+		c := tinyConfig()
+		c.ExtraKinds = []StudentKind{StudentEntropyKD, kind}
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), string(kind)) {
+			t.Errorf("ExtraKinds with %q: err %v, want one naming it", kind, err)
+		}
+	}
+	c := tinyConfig()
+	c.ExtraKinds = OptionalStudentKinds
+	if err := c.Validate(); err != nil {
+		t.Errorf("ExtraKinds %v: %v", OptionalStudentKinds, err)
+	}
+}
