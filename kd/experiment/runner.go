@@ -161,8 +161,8 @@ func (r *Runner) teacher(name, subset string, samples []datasets.Sample, steps i
 	})
 }
 
-// Student returns the student of a kind (one of StudentKinds or OptionalStudentKinds) trained with seed, with the kind's setting chosen
-// on the validation cases (see Tuned; the configured one without a tuning grid).
+// Student returns the student of a kind (one of StudentKinds or OptionalStudentKinds) trained with seed, with the
+// kind's setting chosen on the validation cases (see Tuned; the configured one without a tuning grid).
 func (r *Runner) Student(kind StudentKind, seed int64) (*Trained, error) {
 	tuning, err := r.Tuned(kind)
 	if err != nil {
