@@ -29,3 +29,24 @@ func TestCommittedConfigs(t *testing.T) {
 		}
 	}
 }
+
+// TestDataFlagReplacesRealData checks -data: a configuration on real data (the shared case, a pair) runs on the
+// multi-site folder instead; a phantom configuration refuses it rather than ignoring it.
+func TestDataFlagReplacesRealData(t *testing.T) {
+	fold, data := -1, "/data/MultiSitePROSTATE"
+	over := overrides{fold: &fold, data: &data}
+	config, err := experiment.ReadConfig("../../configs/real_case_smoke.json", experiment.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := over.apply(&config); err != nil {
+		t.Fatal(err)
+	}
+	if d := config.Data; d.Source != "folder" || d.Path != data || d.MaskPath != "" {
+		t.Errorf("-data on the real-case configuration gives %+v, want Source folder at %s", d, data)
+	}
+	phantom := experiment.Default()
+	if err := over.apply(&phantom); err == nil {
+		t.Errorf("-data on a phantom configuration accepted: %+v", phantom.Data)
+	}
+}

@@ -44,19 +44,29 @@ func overrideFlags(flags *flag.FlagSet) overrides {
 	return overrides{
 		fold: flags.Int("fold", -1, "test fold of a k-fold configuration (Data.Folds > 0), 0 … Folds-1, overriding "+
 			"Data.Fold: each fold is a job of its own, e.g. -config configs/protocol_gpu.json -fold 2"),
-		data: flags.String("data", "", "dataset folder, overriding Data.Path (Data.Source \"folder\": the multi-site "+
-			"prostate data, one folder per site, as configs/protocol_gpu.json expects)"),
+		data: flags.String("data", "", "multi-site prostate dataset folder (one folder per site), overriding Data.Path "+
+			"of a configuration on real data: Data.Source \"folder\" (configs/protocol_gpu.json), or \"pair\" "+
+			"(configs/real_case_smoke.json), which becomes \"folder\": the same run on the multi-site data instead "+
+			"of the one shared case"),
 	}
 }
 
-// apply sets the fields of config that the flags override.
-func (o overrides) apply(config *experiment.Config) {
+// apply sets the fields of config that the flags override. -data on a configuration of the synthetic phantom is
+// an error: the phantom has no folder, and ignoring the flag would run something else than asked.
+func (o overrides) apply(config *experiment.Config) error {
 	if *o.fold >= 0 {
 		config.Data.Fold = *o.fold
 	}
 	if *o.data != "" {
-		config.Data.Path = *o.data
+		switch config.Data.Source {
+		case "folder", "pair":
+			config.Data.Source, config.Data.Path, config.Data.MaskPath = "folder", *o.data, ""
+		default:
+			return fmt.Errorf("-data %s: the configuration's Data.Source is %q, the synthetic phantom; -data replaces "+
+				"real data (Data.Source \"folder\" or \"pair\")", *o.data, config.Data.Source)
+		}
 	}
+	return nil
 }
 
 func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, printConfig, protocol bool, over overrides) error {
@@ -70,7 +80,9 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 			return err
 		}
 	}
-	over.apply(&config)
+	if err := over.apply(&config); err != nil {
+		return err
+	}
 	if printConfig {
 		blob, err := json.MarshalIndent(config, "", "  ")
 		if err != nil {
@@ -118,9 +130,13 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 			return err
 		}
 	}
-	if c := res.Comparison; c != nil {
+	if c := res.Comparison; c != nil && len(c.Tests) == 0 {
+		if _, err := fmt.Fprintf(stdout, "Paired tests over %d test cases: none\nverdict: %s\n", c.Cases, c.Explain()); err != nil {
+			return err
+		}
+	} else if c != nil {
 		if _, err := fmt.Fprintf(stdout, "Paired tests over %d test cases (Dice averaged over %d seeds per case)\n%s\nverdict: %s\n",
-			c.Cases, c.Seeds, c.Table(), c.Evidence.Explain()); err != nil {
+			c.Cases, c.Seeds, c.Table(), c.Explain()); err != nil {
 			return err
 		}
 	}

@@ -98,7 +98,9 @@ func export(stdout io.Writer, configPath, cacheDir, name, out, backendName strin
 			return fail(exitFormat, err)
 		}
 	}
-	over.apply(&config)
+	if err := over.apply(&config); err != nil {
+		return fail(exitUsage, err)
+	}
 	data.apply(&config)
 	if data.image != "" {
 		for _, f := range []string{data.image, data.mask} {

@@ -29,18 +29,42 @@ type PairedTest struct {
 	Primary bool
 }
 
+// MinPairedCases is the fewest test cases the paired tests run on. With one case there is nothing to test: the
+// bootstrap interval of one gap has zero width (any gap would look certain) and Wilcoxon's two-sided p is 1
+// whatever the gap, so the comparison reports stats.NotTested instead — a single real case (Data.Source "pair")
+// is a smoke run. From 2 cases on the tests run, weak as they are with few cases (the exact two-sided Wilcoxon p
+// cannot go below 0.05 under 6 cases): the tables give the number of cases.
+const MinPairedCases = 2
+
 // Comparison is the students' paired comparison over test cases and the reproduction verdict.
 type Comparison struct {
 	Cases int // Test cases paired.
 	Seeds int // Seeds averaged per case.
-	// Tests: first the primary test (adaptive − scratch), then the secondary ones, Holm-adjusted together.
+	// Tests: first the primary test (adaptive − scratch), then the secondary ones, Holm-adjusted together. None
+	// with fewer than MinPairedCases cases.
 	Tests    []PairedTest
 	Evidence stats.Evidence
-	Verdict  stats.Verdict
+	// Verdict is stats.Decide's, or stats.NotTested with fewer than MinPairedCases cases (Reason says why).
+	Verdict stats.Verdict
+	Reason  string `json:",omitempty"` // Why the verdict is stats.NotTested; empty otherwise.
 }
 
-// Primary returns the primary test: adaptive KD against scratch.
-func (c *Comparison) Primary() PairedTest { return c.Tests[0] }
+// Primary returns the primary test: adaptive KD against scratch (the zero PairedTest when none ran: Verdict
+// stats.NotTested).
+func (c *Comparison) Primary() PairedTest {
+	if len(c.Tests) == 0 {
+		return PairedTest{}
+	}
+	return c.Tests[0]
+}
+
+// Explain states the verdict with the numbers it rests on (stats.Evidence.Explain), or why there is none.
+func (c *Comparison) Explain() string {
+	if c.Verdict == stats.NotTested {
+		return fmt.Sprintf("%s: %s", c.Verdict, c.Reason)
+	}
+	return c.Evidence.Explain()
+}
 
 // comparisons lists the tests: the primary one first.
 var comparisons = [][2]StudentKind{
@@ -63,8 +87,9 @@ var extraComparisons = [][2]StudentKind{
 // Compare runs the paired comparisons of the students over test cases: per case, each kind's Dice averaged over
 // its seeds; the primary test (adaptive − scratch) by Wilcoxon signed-rank with a bootstrap CI of the mean gap;
 // the others likewise (those of the optional kinds when they ran: extraComparisons), their p-values
-// Holm-adjusted together. The verdict reads the paper's gain as relative
-// (stats.Evidence; both readings are reported). It returns nil when the scratch or adaptive students are missing.
+// Holm-adjusted together. The verdict reads the paper's gain as relative (stats.Evidence; both readings are
+// reported). It returns nil when the scratch or adaptive students are missing, and a Comparison without tests, its
+// Verdict stats.NotTested, with fewer than MinPairedCases test cases.
 func Compare(students map[StudentKind][]*Evaluation) (*Comparison, error) {
 	if len(students[StudentScratch]) == 0 || len(students[StudentAdaptiveKD]) == 0 {
 		return nil, nil
@@ -82,6 +107,12 @@ func Compare(students map[StudentKind][]*Evaluation) (*Comparison, error) {
 		return nil, fmt.Errorf("experiment: comparing the students: no per-case Dice (evaluations cached by an older version?)")
 	}
 	cmp := &Comparison{Cases: len(cases), Seeds: len(students[StudentScratch])}
+	if len(cases) < MinPairedCases {
+		cmp.Verdict = stats.NotTested
+		cmp.Reason = fmt.Sprintf("too few test cases for paired tests: %d case (at least %d needed); the students' "+
+			"Dice tables describe this run, they test nothing", len(cases), MinPairedCases)
+		return cmp, nil
+	}
 	var secondary []float64
 	for i, pair := range append(slices.Clone(comparisons), extraComparisons...) {
 		a, b := perCase[pair[0]], perCase[pair[1]]

@@ -31,7 +31,10 @@ type Config struct {
 	Tune TuneSpec `json:",omitzero"`
 	// LimitedTeachers selects the reading of "limit-trained": TeachersPerSite (the default: one teacher per
 	// site, on that site's training cases) or TeachersRandom (RandomTeachers teachers, each on
-	// RandomTeacherCases training cases drawn at random across sites).
+	// RandomTeacherCases training cases drawn at random across sites). With Data.Source "pair" (one case) the
+	// limit-trained teachers are slab teachers instead: the case's training slices split into RandomTeachers
+	// contiguous slabs (DefaultSlabTeachers when 0; see SlabTeachers), and LimitedTeachers TeachersRandom is an
+	// error, one case having no case subsets.
 	LimitedTeachers    string `json:",omitempty"`
 	RandomTeachers     int    `json:",omitempty"`
 	RandomTeacherCases int    `json:",omitempty"`
@@ -67,6 +70,21 @@ const (
 	TeachersRandom  = "random" // K teachers on random case subsets (datasets.RandomCaseSubsets).
 )
 
+// DefaultSlabTeachers is the number of slab teachers of a single case (Data.Source "pair") when RandomTeachers
+// is 0: apex, mid-gland and base.
+const DefaultSlabTeachers = 3
+
+// SlabTeachers is the number of limit-trained teachers of a single case (Data.Source "pair"): RandomTeachers, or
+// DefaultSlabTeachers. Each is trained on one contiguous slab of the case's training slices, so that the
+// multi-teacher students have several limited teachers to fuse. It is a smoke run of the whole pipeline on real
+// pixels, not a benchmark: the held-out slices are neighbours of training slices, and there is one test case.
+func (c Config) SlabTeachers() int {
+	if c.RandomTeachers > 0 {
+		return c.RandomTeachers
+	}
+	return DefaultSlabTeachers
+}
+
 // TuneSpec is the validation grid of the student kinds: the distilled kinds try every combination of
 // LearningRates × Temperatures × KLWeights; the kinds trained from scratch, which have no temperature or KL
 // weight, try as many learning rates (spread geometrically over the same range), so that every kind gets the
@@ -88,10 +106,17 @@ type Setting struct {
 
 // DataConfig selects the data: the synthetic multi-site phantom (the default), a folder of the multi-site prostate
 // dataset, or a single image/mask pair.
+//
+// A single pair is one case: it is split by slice (every k-th slice held out as one pseudo test case), its
+// limit-trained teachers are slab teachers (Config.SlabTeachers) and the paired comparison has one case, too few
+// for its tests (Comparison.Verdict stats.NotTested). It runs the whole pipeline on real pixels as a smoke run,
+// honestly labelled; it measures nothing about distillation. The benchmark on real data is Source "folder".
 type DataConfig struct {
 	Source string // "phantom" (default), "folder" (Path holds one folder per site) or "pair" (Path, MaskPath).
 	Path   string
-	// MaskPath is the segmentation of Path for Source "pair".
+	// MaskPath is the segmentation of Path for Source "pair". With Source "pair", Path and MaskPath both empty
+	// read the team's shared real case (package datasets/shared: shared/data/prostate-case00 beside the checkout,
+	// found from the working directory), so that a committed configuration names no machine's paths.
 	MaskPath string
 
 	Size int // Slices are resampled to Size×Size.
@@ -326,6 +351,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("experiment: unknown LimitedTeachers %q, want %q or %q", c.LimitedTeachers, TeachersPerSite, TeachersRandom)
 	case c.LimitedTeachers == TeachersRandom && (c.RandomTeachers <= 0 || c.RandomTeacherCases <= 0):
 		return fmt.Errorf("experiment: LimitedTeachers %q needs positive RandomTeachers and RandomTeacherCases", TeachersRandom)
+	case c.Data.Source == "pair" && c.LimitedTeachers == TeachersRandom:
+		return fmt.Errorf("experiment: Data.Source \"pair\" is one case, which has no random case subsets: its limit-trained teachers are %d slab teachers (RandomTeachers, without LimitedTeachers %q)",
+			c.SlabTeachers(), TeachersRandom)
 	case len(c.Seeds) == 0:
 		return fmt.Errorf("experiment: no student Seeds")
 	case c.Data.Folds == 0 && c.Data.Fold != 0:

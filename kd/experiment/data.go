@@ -9,6 +9,7 @@ import (
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/phantom"
 	"github.com/gokd/gokd/datasets/prostate"
+	"github.com/gokd/gokd/datasets/shared"
 )
 
 // Data is an experiment's data, split by case.
@@ -18,7 +19,9 @@ type Data struct {
 	// SiteTrain holds each site's training slices.
 	SiteTrain [][]datasets.Sample
 	// TeacherSubsets name the limit-trained teachers' training subsets, and TeacherTrain holds their slices: the
-	// sites and SiteTrain (Config.LimitedTeachers TeachersPerSite), or random case subsets ("random1", …).
+	// sites and SiteTrain (Config.LimitedTeachers TeachersPerSite), random case subsets ("random1", …), or, for the
+	// single case of Data.Source "pair", contiguous slabs of its training slices ("slab1", … from apex to base or
+	// base to apex, as the volume is stored; Config.SlabTeachers).
 	TeacherSubsets []string
 	TeacherTrain   [][]datasets.Sample
 	// StudentTrain is the students' (limited) labelled training data.
@@ -47,14 +50,18 @@ func loadData(c Config) (*Data, error) {
 	d := &Data{Train: split.Train, Val: split.Val, Test: split.Test}
 	d.Sites, d.SiteTrain = datasets.SubsetsBySite(d.Train)
 	d.TeacherSubsets, d.TeacherTrain = d.Sites, d.SiteTrain
-	if c.LimitedTeachers == TeachersRandom {
+	switch {
+	case c.LimitedTeachers == TeachersRandom:
 		if d.TeacherTrain, err = datasets.RandomCaseSubsets(d.Train, c.RandomTeachers, c.RandomTeacherCases, c.Data.Seed); err != nil {
 			return nil, fmt.Errorf("experiment: limit-trained teachers: %w", err)
 		}
-		d.TeacherSubsets = make([]string, c.RandomTeachers)
-		for i := range d.TeacherSubsets {
-			d.TeacherSubsets[i] = fmt.Sprintf("random%d", i+1)
+		d.TeacherSubsets = subsetNames("random", c.RandomTeachers)
+	case c.Data.Source == "pair":
+		k := c.SlabTeachers()
+		if d.TeacherTrain, err = slabs(d.Train, k); err != nil {
+			return nil, fmt.Errorf("experiment: limit-trained teachers: %w", err)
 		}
+		d.TeacherSubsets = subsetNames("slab", k)
 	}
 	d.StudentTrain = limitCasesPerSite(d.Train, c.StudentCasesPerSite, c.Data.Seed)
 	if len(d.Test) == 0 || len(d.StudentTrain) == 0 {
@@ -84,6 +91,35 @@ func splitOneCase(samples []datasets.Sample, testFraction float64) datasets.Spli
 	return split
 }
 
+// subsetNames names k limit-trained teachers' subsets prefix1 … prefixk.
+func subsetNames(prefix string, k int) []string {
+	names := make([]string, k)
+	for i := range names {
+		names[i] = fmt.Sprintf("%s%d", prefix, i+1)
+	}
+	return names
+}
+
+// slabs splits the training slices of one case into k contiguous slabs of the volume, in slice order, their sizes
+// differing by at most one slice: the limit-trained teachers of a single case (Data.Source "pair"). Each teacher
+// sees a part of the gland only — apex, mid-gland or base with k = 3 — which limits its data and shifts it from
+// the test slices of the other slabs, the single case's stand-in for the sites' shift. It fails when a slab would
+// be empty.
+func slabs(train []datasets.Sample, k int) ([][]datasets.Sample, error) {
+	if k <= 0 || k > len(train) {
+		return nil, fmt.Errorf("%d slabs of %d training slices: want 1 ≤ slabs ≤ slices", k, len(train))
+	}
+	sorted := slices.SortedStableFunc(slices.Values(train), func(a, b datasets.Sample) int { return a.Index - b.Index })
+	out := make([][]datasets.Sample, k)
+	for i := range out {
+		out[i] = sorted[i*len(sorted)/k : (i+1)*len(sorted)/k]
+	}
+	return out, nil
+}
+
+// loadSamples loads the slices of DataConfig's source. Source "pair" without Path and MaskPath loads the team's
+// shared real case (package datasets/shared, found from the working directory inside a checkout); with one case
+// the experiment is a smoke run of the pipeline on real pixels, not a benchmark (see splitOneCase).
 func loadSamples(c DataConfig) ([]datasets.Sample, error) {
 	switch c.Source {
 	case "", "phantom":
@@ -95,7 +131,17 @@ func loadSamples(c DataConfig) ([]datasets.Sample, error) {
 		}
 		return prostate.New().Size(c.Size).Load(c.Path)
 	case "pair":
-		return prostate.New().Size(c.Size).LoadPair(c.Path, c.MaskPath, "case", "case00")
+		image, mask := c.Path, c.MaskPath
+		if image == "" && mask == "" {
+			var err error
+			if image, mask, err = shared.RealCase("."); err != nil {
+				return nil, fmt.Errorf("experiment: Data.Source \"pair\" without Data.Path and Data.MaskPath reads the shared real case: %w", err)
+			}
+		}
+		if image == "" || mask == "" {
+			return nil, fmt.Errorf("experiment: Data.Source \"pair\" needs both Data.Path (%q) and Data.MaskPath (%q), or neither (the shared real case)", image, mask)
+		}
+		return prostate.New().Size(c.Size).LoadPair(image, mask, "case", "case00")
 	}
 	return nil, fmt.Errorf("experiment: unknown Data.Source %q, want \"phantom\", \"folder\" or \"pair\"", c.Source)
 }

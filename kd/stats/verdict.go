@@ -11,6 +11,9 @@ const (
 	Partial       Verdict = "partial"        // The gap is positive (CI above 0) but smaller than the paper's, or adaptive is worse than mean-KD.
 	NotReproduced Verdict = "not reproduced" // The CI of the gap contains 0.
 	Reversed      Verdict = "reversed"       // The gap is negative (CI below 0).
+	// NotTested: too few test cases for paired tests (one case: a bootstrap interval of zero width, a Wilcoxon p
+	// of 1 whatever the gap). [Decide] never returns it; the caller that counts the cases does.
+	NotTested Verdict = "not tested"
 )
 
 // PaperGain is the paper's reported gain of the adaptive student over its baseline: "about 9% Dice". The paper
