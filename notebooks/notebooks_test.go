@@ -116,7 +116,7 @@ var resultFields = map[string][]string{
 	"04_multi_teacher_adaptive_kd.ipynb": {"seeds", "student_scratch_dice", "student_adaptive_kd_dice",
 		"student_single_kd_dice", "student_mean_kd_dice", "gap_ci_low", "gap_ci_high", "p_value", "verdict",
 		"teacher_dice", "teacher_params", "student_params", "teacher_ms_per_slice", "student_ms_per_slice", "wall_s",
-		"fusion_weights", "student_adaptive_kd_missed_cases", "student_net", "student_rule_met"},
+		"fusion_weights", "student_adaptive_kd_missed_cases", "student_net", "student_rule_met", "converged"},
 }
 
 // verdicts are the verdicts stats.Decide computes.

@@ -47,6 +47,16 @@ type Comparison struct {
 	// Verdict is stats.Decide's, or stats.NotTested with fewer than MinPairedCases cases (Reason says why).
 	Verdict stats.Verdict
 	Reason  string `json:",omitempty"` // Why the verdict is stats.NotTested; empty otherwise.
+	// Convergence is the protocol's check that the budget suffices: the student trained from scratch on all
+	// training cases must not score below the one trained on the limited cases (mean gap ≥ 0). Nil when the
+	// all-data student did not run.
+	Convergence *Convergence `json:",omitempty"`
+}
+
+// Convergence is the outcome of the convergence check (Comparison.Convergence).
+type Convergence struct {
+	Gap    stats.Interval // All-data scratch − scratch, Dice 0–1, over test cases.
+	Passed bool           // Gap.Mean ≥ 0.
 }
 
 // Primary returns the primary test: adaptive KD against scratch (the zero PairedTest when none ran: Verdict
@@ -63,7 +73,12 @@ func (c *Comparison) Explain() string {
 	if c.Verdict == stats.NotTested {
 		return fmt.Sprintf("%s: %s", c.Verdict, c.Reason)
 	}
-	return c.Evidence.Explain()
+	out := c.Evidence.Explain()
+	if conv := c.Convergence; conv != nil && !conv.Passed {
+		out += fmt.Sprintf("; convergence check failed: the all-data scratch student scores %+.1f points against the limited one, 95%% CI [%+.1f, %+.1f], so the verdict describes this budget",
+			100*conv.Gap.Mean, 100*conv.Gap.Low, 100*conv.Gap.High)
+	}
+	return out
 }
 
 // comparisons lists the tests: the primary one first.
@@ -146,6 +161,11 @@ func Compare(students map[StudentKind][]*Evaluation) (*Comparison, error) {
 	adjusted := stats.Holm(secondary)
 	for i := range adjusted {
 		cmp.Tests[i+1].PHolm = adjusted[i]
+	}
+	for _, t := range cmp.Tests {
+		if t.A == StudentScratchAll && t.B == StudentScratch {
+			cmp.Convergence = &Convergence{Gap: t.Gap, Passed: t.Gap.Mean >= 0}
+		}
 	}
 	primary := cmp.Tests[0]
 	cmp.Evidence = stats.Evidence{Gap: primary.Gap, ScratchDice: mean(valuesOf(perCase[StudentScratch], cases)), Relative: true}

@@ -106,29 +106,3 @@ func TestRealCaseMultiTeacherSmoke(t *testing.T) {
 	}
 	t.Logf("%s\n%s\nverdict: %s", res.ModelsTable(), res.FusionTable(), cmp.Explain())
 }
-
-// TestCompareOneCaseIsNotTested: with one test case the comparison runs no test (a zero-width bootstrap interval,
-// a Wilcoxon p of 1) and says why; with two it tests.
-func TestCompareOneCaseIsNotTested(t *testing.T) {
-	students := func(cases ...string) map[StudentKind][]*Evaluation {
-		out := map[StudentKind][]*Evaluation{}
-		for i, kind := range StudentKinds {
-			e := &Evaluation{Name: string(kind), CaseDice: map[string]float64{}}
-			for j, c := range cases {
-				e.CaseDice[c] = 0.5 + 0.05*float64(i) + 0.01*float64(j)
-			}
-			out[kind] = []*Evaluation{e}
-		}
-		return out
-	}
-	cmp, err := Compare(students("case/case00-heldout"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cmp.Verdict != stats.NotTested || len(cmp.Tests) != 0 || cmp.Cases != 1 || cmp.Primary() != (PairedTest{}) {
-		t.Errorf("one case: %+v, want no tests and verdict %q", cmp, stats.NotTested)
-	}
-	if cmp, err = Compare(students("a/1", "a/2")); err != nil || cmp.Verdict == stats.NotTested || len(cmp.Tests) != len(comparisons) {
-		t.Errorf("two cases: %+v, %v: want the paired tests", cmp, err)
-	}
-}

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/gokd/gokd/kd/ckpt"
 	"github.com/gokd/gokd/kd/nets"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with the dot import.
 	"github.com/gomlx/gomlx/core/tensors"
@@ -63,7 +65,13 @@ func NewModel(backend compute.Backend, name string, net *nets.Config, seed int64
 // (ckpt.ArchitectureError).
 func LoadModel(backend compute.Backend, dir string, net *nets.Config) (*Model, error) {
 	store := model.NewStore()
-	if err := buildVariables(backend, store, net); err != nil {
+	// The checkpoint replaces every value: the variables only need their names and shapes, which the Go backend
+	// gives at once, where an XLA backend would first compile the network (about 2 s for each reloaded model).
+	shapesBackend, err := variablesBackend()
+	if err != nil {
+		return nil, err
+	}
+	if err := buildVariables(shapesBackend, store, net); err != nil {
 		return nil, err
 	}
 	meta, err := ckpt.Dir(dir).Load(store)
@@ -76,6 +84,9 @@ func LoadModel(backend compute.Backend, dir string, net *nets.Config) (*Model, e
 	}
 	return &Model{Name: saved.Name, Net: net, Store: store}, nil
 }
+
+// variablesBackend is the Go backend LoadModel builds variables with, created once.
+var variablesBackend = sync.OnceValues(func() (compute.Backend, error) { return compute.NewWithConfig(gobackend.BackendName) })
 
 // buildVariables creates and initialises the network's variables in store by running it once on a tiny input.
 func buildVariables(backend compute.Backend, store *model.Store, net *nets.Config) error {
