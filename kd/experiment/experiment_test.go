@@ -25,6 +25,20 @@ func tinyConfig() Config {
 	return c
 }
 
+// runFresh runs config on the Go backend with an empty cache and returns the runner and its results.
+func runFresh(t *testing.T, config Config) (*Runner, *Results) {
+	t.Helper()
+	r, err := New(goBackend(t), config, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, res
+}
+
 // goBackend returns a Go backend, finalized when the test ends.
 func goBackend(t *testing.T) compute.Backend {
 	t.Helper()

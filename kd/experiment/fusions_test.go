@@ -66,14 +66,7 @@ func TestExtraKindsTrainCompareAndReportWeights(t *testing.T) {
 	c := tinyConfig()
 	c.Seeds = []int64{1, 2}
 	c.ExtraKinds = []StudentKind{StudentAdaptiveClassKD, StudentEntropyKD}
-	r, err := New(goBackend(t), c, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := r.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, res := runFresh(t, c)
 	kinds := c.Kinds()
 	if len(res.Summary) != len(kinds) || len(res.Tuning) != len(kinds) {
 		t.Fatalf("%d summaries and %d tunings, want one per kind of %v", len(res.Summary), len(res.Tuning), kinds)

@@ -68,14 +68,7 @@ func TestProtocolTunesComparesAndDecides(t *testing.T) {
 	c.Seeds = []int64{1, 2}
 	c.LimitedTeachers, c.RandomTeachers, c.RandomTeacherCases = TeachersRandom, 2, 2
 	c.Train.CosineDecay = true
-	r, err := New(goBackend(t), c, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := r.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, res := runFresh(t, c)
 	if len(res.Tuning) != len(StudentKinds) {
 		t.Fatalf("%d tunings, want one per kind", len(res.Tuning))
 	}
