@@ -31,7 +31,9 @@ func (r *Runner) TrainAll() error {
 	for _, kind := range kinds {
 		if candidates := c.Tune.Candidates(c.baseSetting(), kind.Distilled()); len(candidates) > 1 {
 			for i, setting := range candidates {
-				jobs = append(jobs, func() error { _, err := r.tuningRun(kind, i, setting); return err })
+				for s := range c.Tune.seeds() {
+					jobs = append(jobs, func() error { _, err := r.tuningRun(kind, i, s, setting); return err })
+				}
 			}
 		}
 	}

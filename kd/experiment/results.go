@@ -124,11 +124,13 @@ func (r *Runner) Run() (*Results, error) {
 			Seeds: len(res.Students[kind])})
 		if len(tuning.ValDice) > 0 {
 			for i, setting := range tuning.Candidates {
-				t, err := r.tuningRun(kind, i, setting)
-				if err != nil {
-					return nil, err
+				for s := range r.Config.Tune.seeds() {
+					t, err := r.tuningRun(kind, i, s, setting)
+					if err != nil {
+						return nil, err
+					}
+					res.TrainWallS += t.History.Wall.Seconds()
 				}
-				res.TrainWallS += t.History.Wall.Seconds()
 			}
 		}
 	}

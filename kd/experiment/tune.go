@@ -11,8 +11,8 @@ import (
 type Tuning struct {
 	Kind       StudentKind
 	Candidates []Setting
-	// ValDice is each candidate's mean 3D Dice over the validation cases (trained with Config.Tune.Seed); empty
-	// without a grid (one candidate, nothing to choose).
+	// ValDice is each candidate's mean 3D Dice over the validation cases (trained with Config.Tune.Seed, mean over
+	// Config.Tune.Seeds seeds); empty without a grid (one candidate, nothing to choose).
 	ValDice []float64
 	Chosen  Setting
 }
@@ -30,13 +30,17 @@ func (r *Runner) Tuned(kind StudentKind) (*Tuning, error) {
 		}
 		best := -1.0
 		for i, setting := range t.Candidates {
-			trained, err := r.tuningRun(kind, i, setting)
-			if err != nil {
-				return nil, err
-			}
-			dice, err := r.ValDice(trained)
-			if err != nil {
-				return nil, err
+			dice := 0.0
+			for s := range c.Tune.seeds() {
+				trained, err := r.tuningRun(kind, i, s, setting)
+				if err != nil {
+					return nil, err
+				}
+				val, err := r.ValDice(trained)
+				if err != nil {
+					return nil, err
+				}
+				dice += val / float64(c.Tune.seeds())
 			}
 			t.ValDice = append(t.ValDice, dice)
 			if dice > best {
@@ -47,9 +51,14 @@ func (r *Runner) Tuned(kind StudentKind) (*Tuning, error) {
 	})
 }
 
-// tuningRun trains (or reloads) the i-th candidate of a kind's tuning.
-func (r *Runner) tuningRun(kind StudentKind, i int, setting Setting) (*Trained, error) {
-	return r.student(kind, fmt.Sprintf("%s-tune%d", kind, i+1), r.Config.Tune.Seed, setting)
+// tuningRun trains (or reloads) the i-th candidate of a kind's tuning with its s-th seed (Tune.Seed + s). The
+// first seed's run keeps the name it had before Tune.Seeds existed, and so its cache entry.
+func (r *Runner) tuningRun(kind StudentKind, i, s int, setting Setting) (*Trained, error) {
+	name := fmt.Sprintf("%s-tune%d", kind, i+1)
+	if s > 0 {
+		name += fmt.Sprintf("-s%d", s+1)
+	}
+	return r.student(kind, name, r.Config.Tune.Seed+int64(s), setting)
 }
 
 // ValDice returns a trained model's mean 3D Dice over the validation cases (cached with the model).
