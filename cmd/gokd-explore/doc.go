@@ -1,0 +1,14 @@
+// Command gokd-explore runs the exploratory analyses of a reproduction run that its verdict does not rest on:
+// questions a reader asks after seeing the tables, answered on the same cached models.
+//
+//	gokd-explore fused-targets [-config F] [-cache DIR]
+//	    Dice of the limit-trained teachers' fused predictions (temperature 1, the students' distillation targets)
+//	    on the validation, test and students' training cases: equal weights, the adaptive students' learned
+//	    weights (mean over seeds) and each teacher alone.
+//	gokd-explore retrain -kind KIND -lr X -temperature T [-config F] [-cache DIR] -into DIR
+//	    Train KIND's students for every seed with a fixed setting instead of the tuned one (into a copy of the
+//	    cache: DIR), and pair them with the run's scratch and mean-KD students over the test cases.
+//
+// The configuration is experiment.Protocol, or -config's file over it; the cache is the committed run's
+// (results/protocol-notebook) unless -cache says otherwise. Nothing here changes the cached run.
+package main
