@@ -39,7 +39,7 @@ setup-bench: ## setup, plus the benchmark's references: PyTorch (Debian) and JAX
 lab: setup ## JupyterLab on the notebooks folder (pick the "Go (gonb)" kernel); extra options in LAB_ARGS.
 	.venv/bin/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-demo: setup ## Execute the flagship notebook headless (Go backend, synthetic data) into out/, with an HTML export.
+demo: setup ## Execute the flagship notebook headless (the default backend; the committed protocol run, reloaded) into out/, with an HTML export.
 	go run ./cmd/gokd-nb run -out out -html $(DEMO_NOTEBOOK)
 
 vet: ## go.mod and go.sum tidy, every file gofmt-formatted, go vet clean: each fails the target.

@@ -149,7 +149,7 @@ func (r *Runner) candidate(spec NetSpec) (*Trained, error) {
 	c := r.Config
 	return r.train(trainSpec{name: candidateName(spec), net: spec, subset: "all", samples: d.Train,
 		steps: c.Train.StudentSteps, learningRate: c.Train.StudentLearningRate, seed: c.Tune.Seed,
-		objective: c.Loss.scratchObjective()})
+		objective: c.Loss.scratchObjective(), cosine: c.Train.CosineDecay})
 }
 
 // candidateName names a candidate after its architecture, so that reordering the candidates reuses the cache.

@@ -157,7 +157,7 @@ func (r *Runner) teacher(name, subset string, samples []datasets.Sample, steps i
 	c := r.Config
 	return r.train(trainSpec{
 		name: name, net: c.Teacher, subset: subset, samples: samples, steps: steps, learningRate: c.Train.LearningRate,
-		seed: c.Train.Seed, objective: objective,
+		seed: c.Train.Seed, objective: objective, cosine: c.Train.CosineDecay || c.Train.TeacherCosineDecay,
 	})
 }
 
@@ -191,7 +191,7 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 	loss := c.Loss
 	loss.Temperature, loss.KL = setting.Temperature, setting.KL
 	spec := trainSpec{name: name, net: net, subset: "students", samples: d.StudentTrain,
-		steps: c.Train.StudentSteps, learningRate: setting.LearningRate, seed: seed}
+		steps: c.Train.StudentSteps, learningRate: setting.LearningRate, seed: seed, cosine: c.Train.CosineDecay}
 	switch kind {
 	case StudentScratch:
 		spec.objective = loss.scratchObjective()
@@ -241,6 +241,7 @@ type trainSpec struct {
 	steps        int
 	learningRate float64
 	seed         int64
+	cosine       bool // Cosine learning-rate decay.
 	teachers     []*Trained
 	objective    *losses.Objective // The whole loss: its description is part of the cache key.
 	features     []string
@@ -331,7 +332,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	c := r.Config
 	key := modelKey{Version: trainingVersion, Name: s.name, Data: c.Data, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
 		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: s.learningRate, Seed: s.seed,
-		CosineDecay: c.Train.CosineDecay, Objective: s.objective.String(), Features: s.features, Offline: s.offline}
+		CosineDecay: s.cosine, Objective: s.objective.String(), Features: s.features, Offline: s.offline}
 	teachers := make([]*train.Model, len(s.teachers))
 	for i, t := range s.teachers {
 		key.Teachers = append(key.Teachers, t.Key)
@@ -347,7 +348,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	var trained *Trained
 	dir, hit, err := r.Cache.Get(kind, key, func(dir string) error {
 		job := train.Job{Name: s.name, Net: s.net.Net(), Teachers: teachers, Objective: s.objective,
-			Features: s.features, Steps: s.steps, LearningRate: s.learningRate, CosineDecay: c.Train.CosineDecay,
+			Features: s.features, Steps: s.steps, LearningRate: s.learningRate, CosineDecay: s.cosine,
 			Seed: s.seed, CheckpointDir: partial, Devices: c.Train.Devices}
 		data := r.trainingBatches(s.name, s.samples, s.seed)
 		if s.offline {
