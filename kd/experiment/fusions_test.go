@@ -10,13 +10,14 @@ import (
 // goldenKeys are the cache keys of tinyConfig's seed-1 students of the kinds every experiment trains, as trained
 // before the optional kinds existed. Committed runs reload their models by these keys: a change of GoKD that
 // changes one of them retrains every cached model of that kind. Update them only with trainingVersion (or a
-// deliberate change of a kind's objective, data or settings).
+// deliberate change of a kind's objective, data or settings: the distilled kinds' keys last changed when
+// Default's teachers got TeacherCosineDecay).
 var goldenKeys = map[StudentKind]string{
 	StudentScratch:    "student_scratch-s1-af180405e7bd9119",
 	StudentScratchAll: "student_scratch_all-s1-ce1c352dacc3c1d0",
-	StudentSingleKD:   "student_single_kd-s1-dabb9aa511684f7b",
-	StudentMeanKD:     "student_mean_kd-s1-c08b3f0c31a9f953",
-	StudentAdaptiveKD: "student_adaptive_kd-s1-cf942b3638fd5d3a",
+	StudentSingleKD:   "student_single_kd-s1-dcbbc9f18a69a956",
+	StudentMeanKD:     "student_mean_kd-s1-fb3286fc3ff0b308",
+	StudentAdaptiveKD: "student_adaptive_kd-s1-905e3b54ed3eef64",
 }
 
 // TestExtraKindsLeaveTheOtherKindsAlone: without ExtraKinds the kinds are StudentKinds and each student keeps its
