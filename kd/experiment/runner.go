@@ -387,7 +387,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 		_ = os.RemoveAll(partial) // The model is published: its training state is no longer needed.
 	}
 	if hit {
-		model, err := train.LoadModel(r.Backend, filepath.Join(dir, "model"), s.net.Net())
+		model, err := train.LoadModel(filepath.Join(dir, "model"), s.net.Net())
 		if err != nil {
 			return nil, fmt.Errorf("experiment: reloading %s from the cache: %w", s.name, err)
 		}

@@ -63,7 +63,8 @@ func NewModel(backend compute.Backend, name string, net *nets.Config, seed int64
 // LoadModel reads a model saved by Model.Save into the architecture net. The network is built first, so a
 // checkpoint of another architecture is refused with an error naming every differing variable and both shapes
 // (ckpt.ArchitectureError).
-func LoadModel(backend compute.Backend, dir string, net *nets.Config) (*Model, error) {
+// Its variables hold host tensors: the model runs on any backend (NewPredictor, a training job's teachers).
+func LoadModel(dir string, net *nets.Config) (*Model, error) {
 	store := model.NewStore()
 	// The checkpoint replaces every value: the variables only need their names and shapes, which the Go backend
 	// gives at once, where an XLA backend would first compile the network (about 2 s for each reloaded model).

@@ -59,7 +59,7 @@ func TestPredictorUsesWeightsChangedAfterCompilation(t *testing.T) {
 	if err := b.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := LoadModel(backend, dir, b.Net)
+	loaded, err := LoadModel(dir, b.Net)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -120,7 +120,7 @@ func TestTrainSaveLoadAndDistil(t *testing.T) {
 	if err := teacher.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := LoadModel(backend, dir, toyNet(8))
+	loaded, err := LoadModel(dir, toyNet(8))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestTrainSaveLoadAndDistil(t *testing.T) {
 		t.Fatalf("loaded model: Dice %.4f name %q, want %.4f %q", got, loaded.Name, dice, "teacher")
 	}
 	// Loading into another architecture is a clear error.
-	_, err = LoadModel(backend, dir, toyNet(4))
+	_, err = LoadModel(dir, toyNet(4))
 	var archErr *ckpt.ArchitectureError
 	if !errors.As(err, &archErr) || !strings.Contains(err.Error(), "net/") {
 		t.Fatalf("loading into a narrower net: err = %v, want an architecture error naming variables", err)
