@@ -41,14 +41,8 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 
 func info(path string, asJSON bool, stdout io.Writer) error {
 	d, err := deploy.ReadDescription(path)
-	switch {
-	case err == nil:
-	case errors.Is(err, deploy.ErrNotModel):
-		return fail(exitModel, err)
-	case isFileSystemError(err):
-		return fail(exitMissing, err)
-	default:
-		return fail(exitModel, err)
+	if err != nil {
+		return modelReadError(err)
 	}
 	if asJSON {
 		blob, err := json.MarshalIndent(d, "", "  ")
@@ -83,4 +77,13 @@ func info(path string, asJSON bool, stdout io.Writer) error {
 	}
 	_, err = io.WriteString(stdout, b.String())
 	return err
+}
+
+// modelReadError gives an error reading a model file its exit status: a missing or unreadable file, or anything
+// else (not a model, a damaged one).
+func modelReadError(err error) error {
+	if !errors.Is(err, deploy.ErrNotModel) && isFileSystemError(err) {
+		return fail(exitMissing, err)
+	}
+	return fail(exitModel, err)
 }

@@ -140,12 +140,8 @@ func segment(o segmentOptions, stdout, stderr io.Writer) error {
 	case errors.As(err, &archErr) && len(archErr.Problems) > 0:
 		return failf(exitModel, "%s: its weights do not match the model's architecture: %d variables differ, "+
 			"first %s", o.model, len(archErr.Problems), archErr.Problems[0])
-	case errors.Is(err, deploy.ErrNotModel):
-		return fail(exitModel, err)
-	case isFileSystemError(err):
-		return fail(exitMissing, err)
 	default:
-		return fail(exitModel, err)
+		return modelReadError(err)
 	}
 
 	reports := make([]*segmentReport, len(jobs))
