@@ -283,3 +283,32 @@ func TestFoldByCase(t *testing.T) {
 		}
 	}
 }
+
+// TestWithoutLabels checks that WithoutLabels hides every pixel's class and nothing else, and leaves the samples
+// it copied untouched.
+func TestWithoutLabels(t *testing.T) {
+	samples := []Sample{
+		{Image: []float32{1, 2, 3, 4}, Mask: []int32{0, 1, 1, 0}, Size: 2, Channels: 1, Site: "a", Case: "c1", Index: 3},
+		{Image: []float32{5, 6, 7, 8}, Mask: []int32{1, 1, 0, 0}, Size: 2, Channels: 1, Site: "b", Case: "c2"},
+	}
+	out := WithoutLabels(samples)
+	if len(out) != len(samples) {
+		t.Fatalf("%d samples out of %d", len(out), len(samples))
+	}
+	for i, s := range out {
+		for p, class := range s.Mask {
+			if class != Unlabelled {
+				t.Errorf("sample %d pixel %d: class %d, want Unlabelled", i, p, class)
+			}
+		}
+		if s.CaseKey() != samples[i].CaseKey() || s.Index != samples[i].Index || &s.Image[0] != &samples[i].Image[0] {
+			t.Errorf("sample %d: %+v lost its identity or image", i, s)
+		}
+		if err := s.Validate(); err != nil {
+			t.Errorf("sample %d: %v", i, err)
+		}
+	}
+	if samples[0].Mask[1] != 1 || samples[1].Mask[0] != 1 {
+		t.Errorf("the original masks changed: %v %v", samples[0].Mask, samples[1].Mask)
+	}
+}

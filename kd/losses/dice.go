@@ -13,7 +13,7 @@ const (
 // DiceConfig configures a soft Dice loss; create it with [Dice], set options, and call [DiceConfig.Done].
 type DiceConfig struct {
 	labels, logits                     *Node
-	includeBackground                  bool
+	includeBackground, partialLabels   bool
 	smoothNumerator, smoothDenominator float64
 }
 
@@ -45,6 +45,14 @@ func (c *DiceConfig) Smooth(numerator, denominator float64) *DiceConfig {
 	return c
 }
 
+// PartialLabels sets whether labels may hold unlabelled pixels (datasets.Unlabelled, −1): they then take no part
+// in the sums, and the mean runs over the images that have a labelled pixel (0 when none has). Default false,
+// where such ids belong to no class while their predictions still count.
+func (c *DiceConfig) PartialLabels(partial bool) *DiceConfig {
+	c.partialLabels = partial
+	return c
+}
+
 // Done builds the loss: per image b and class c,
 //
 //	1 − (2·Σ p·g + smoothNumerator) / (Σ p + Σ g + smoothDenominator)
@@ -55,7 +63,14 @@ func (c *DiceConfig) Done() *Node {
 	labels := spatialLabels("Dice", c.labels, c.logits)
 	numClasses := c.logits.Shape().Dim(-1)
 	probs := Softmax(c.logits, -1)
-	truth := OneHot(labels, numClasses, probs.DType())
+	truth := OneHot(labels, numClasses, probs.DType()) // 0 where unlabelled.
+	var labelledImages *Node                           // [B, 1]: 1 for an image with a labelled pixel.
+	if c.partialLabels {
+		labelled := ReduceAndKeep(truth, ReduceSum, -1)
+		probs = Mul(probs, labelled)
+		labelledImages = MinScalar(ReduceAndKeep(labelled, ReduceSum, 1, 2, 3), 1)
+		labelledImages = Reshape(labelledImages, labelledImages.Shape().Dim(0), 1)
+	}
 	if !c.includeBackground {
 		if numClasses == 1 {
 			return ScalarZero(c.logits.Graph(), c.logits.DType())
@@ -66,7 +81,11 @@ func (c *DiceConfig) Done() *Node {
 	intersection := ReduceSum(Mul(probs, truth), 1, 2) // [B, C]
 	denominator := Add(ReduceSum(probs, 1, 2), ReduceSum(truth, 1, 2))
 	score := Div(AddScalar(MulScalar(intersection, 2), c.smoothNumerator), AddScalar(denominator, c.smoothDenominator))
-	return ReduceAllMean(OneMinus(score))
+	if labelledImages == nil {
+		return ReduceAllMean(OneMinus(score))
+	}
+	imageClasses := MulScalar(ReduceAllSum(labelledImages), float64(score.Shape().Dim(1)))
+	return safeDivide(ReduceAllSum(Mul(OneMinus(score), labelledImages)), imageClasses)
 }
 
 // DiceLoss is the soft Dice loss with the MONAI DiceLoss(softmax=True) defaults; see [Dice] for options.

@@ -13,8 +13,10 @@
 //     nowhere, ≈1 when it does: the MONAI smoothing terms), but is skipped by Lovász-softmax (classes='present');
 //   - all-background labels: Dice and Lovász are computed over the background class and the absent ones as above;
 //   - a single pixel works for every loss;
-//   - label ids outside [0, C) belong to no class (no ignore index is implemented); if no class is present at all,
-//     Lovász-softmax returns 0;
+//   - label ids outside [0, C) belong to no class; if no class is present at all, Lovász-softmax returns 0;
+//   - partial labels ([Objective.PartialLabels], [DiceConfig.PartialLabels], [LovaszSoftmaxConfig.PartialLabels]):
+//     pixels of class datasets.Unlabelled (−1) take no part in the label terms, which equal those of the labelled
+//     pixels alone (0 for a batch without any); the distillation and feature terms use every pixel;
 //   - NaN logits give a NaN loss (never silently masked), so a diverging run is visible in the logs.
 //
 // Multi-teacher targets: [MeanTeacherProbs] (a), [EntropyWeightedTeacherProbs] (b) and [AdaptiveTeacherProbs] (c)

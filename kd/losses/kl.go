@@ -99,8 +99,5 @@ func checkTemperature(lossName string, temperature float64) {
 // CrossEntropyLoss is the mean over pixels of −log softmax(logits)[label], the usual hard-label loss.
 // logits are [B, H, W, C]; labels are [B, H, W] or [B, H, W, 1] integer class ids.
 func CrossEntropyLoss(labels, logits *Node) *Node {
-	checkLogits("CrossEntropyLoss", logits)
-	labels = spatialLabels("CrossEntropyLoss", labels, logits)
-	truth := OneHot(labels, logits.Shape().Dim(-1), logits.DType())
-	return Neg(ReduceAllMean(ReduceSum(Mul(truth, LogSoftmax(logits, -1)), -1)))
+	return crossEntropy(labels, logits, false)
 }

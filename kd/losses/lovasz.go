@@ -7,36 +7,71 @@ import (
 	. "github.com/gomlx/gomlx/support/exceptions"
 )
 
-// LovaszSoftmaxLoss is the Lovász-softmax loss of Berman et al. (CVPR 2018) on softmax(logits), with
+// LovaszSoftmaxConfig configures a Lovász-softmax loss; create it with [LovaszSoftmax] and call
+// [LovaszSoftmaxConfig.Done].
+type LovaszSoftmaxConfig struct {
+	labels, logits *Node
+	partialLabels  bool
+}
+
+// LovaszSoftmax starts configuring the Lovász-softmax loss of Berman et al. (CVPR 2018) on softmax(logits), with
 // classes='present' and per_image=False: all pixels of the batch form one set.
 //
-// For each class c present in the labels, the errors |fg_c − p_c| are sorted in descending order and weighted by
-// the gradient of the Lovász extension of the Jaccard loss, computed from the ground truth in that order; the
-// result is the mean over the present classes (0 if none). The gradient flows through the errors only: the sort
-// order and the weights are constants, as in the reference implementation.
+// logits are [B, H, W, C]; labels are [B, H, W] or [B, H, W, 1] integer class ids.
+func LovaszSoftmax(labels, logits *Node) *LovaszSoftmaxConfig {
+	return &LovaszSoftmaxConfig{labels: labels, logits: logits}
+}
+
+// PartialLabels sets whether labels may hold unlabelled pixels (datasets.Unlabelled, −1): they then take no part
+// in the loss, which is the Lovász-softmax of the labelled pixels alone (0 when the batch has none). Default
+// false, where such ids belong to no class but still count as errors of every class.
+func (c *LovaszSoftmaxConfig) PartialLabels(partial bool) *LovaszSoftmaxConfig {
+	c.partialLabels = partial
+	return c
+}
+
+// Done builds the loss. For each class c present in the labels, the errors |fg_c − p_c| are sorted in descending
+// order and weighted by the gradient of the Lovász extension of the Jaccard loss, computed from the ground truth in
+// that order; the result is the mean over the present classes (0 if none). The gradient flows through the errors
+// only: the sort order and the weights are constants, as in the reference implementation.
 //
 // With two classes the errors of both classes are the same (|fg_0 − p_0| = |fg_1 − p_1|, up to rounding), so one
-// sort serves both: class 1 takes class 0's order, with the complementary ground truth.
-//
-// logits are [B, H, W, C]; labels are [B, H, W] or [B, H, W, 1] integer class ids. It returns a scalar.
-func LovaszSoftmaxLoss(labels, logits *Node) *Node {
-	checkLogits("LovaszSoftmaxLoss", logits)
-	labels = spatialLabels("LovaszSoftmaxLoss", labels, logits)
+// sort serves both: class 1 takes class 0's order, with the complementary ground truth. With partial labels each
+// class is sorted on its own (an unlabelled pixel is in neither ground truth, so the complement does not hold), and
+// the unlabelled pixels' errors are zeroed, which sorts them after every labelled pixel with an error: those
+// pixels' weights are then the ones they have among the labelled pixels alone, and the loss is theirs.
+func (c *LovaszSoftmaxConfig) Done() *Node {
+	logits := c.logits
+	checkLogits("LovaszSoftmax", logits)
+	labels := spatialLabels("LovaszSoftmax", c.labels, logits)
 	numClasses := logits.Shape().Dim(-1)
 	numPixels := logits.Shape().Size() / numClasses
 	probs := Reshape(Softmax(logits, -1), numPixels, numClasses)
-	foreground := OneHot(Reshape(labels, numPixels), numClasses, logits.DType()) // [P, C]
+	foreground := OneHot(Reshape(labels, numPixels), numClasses, logits.DType()) // [P, C]; 0 where unlabelled.
 	errors := Abs(Sub(foreground, probs))
 	var weights *Node // [P, C]
-	if numClasses == 2 {
+	switch {
+	case c.partialLabels:
+		// Unlabelled pixels: error 0, and so sorted after every labelled pixel with an error (among the labelled ones
+		// with error 0, which add 0 to the loss wherever they are sorted).
+		errors = Mul(errors, ReduceAndKeep(foreground, ReduceSum, 1))
+		weights = lovaszWeights(errors, foreground, false)
+	case numClasses == 2:
 		classZero := func(x *Node) *Node { return SliceAxis(x, 1, AxisElem(0)) }
 		weights = lovaszWeights(classZero(errors), classZero(foreground), true)
-	} else {
+	default:
 		weights = lovaszWeights(errors, foreground, false)
 	}
 	perClass := ReduceSum(Mul(errors, weights), 0) // [C]
 	present := ConvertDType(GreaterThan(ReduceSum(foreground, 0), ZerosLike(perClass)), perClass.DType())
 	return safeDivide(ReduceAllSum(Mul(perClass, present)), ReduceAllSum(present))
+}
+
+// LovaszSoftmaxLoss is the Lovász-softmax loss with every pixel labelled; see [LovaszSoftmax] for options.
+//
+// logits are [B, H, W, C]; labels are [B, H, W] or [B, H, W, 1] integer class ids. It returns a scalar.
+func LovaszSoftmaxLoss(labels, logits *Node) *Node {
+	return LovaszSoftmax(labels, logits).Done()
 }
 
 // LovaszHingeConfig configures a binary Lovász hinge loss; create it with [LovaszHinge] and call

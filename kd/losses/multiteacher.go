@@ -69,11 +69,7 @@ func adaptiveTeacherWeights(scope *model.Scope, g *Node, numTeachers, numClasses
 // −log(target[label]), clamped at 1e-7 below. It is what trains the adaptive weights of [AdaptiveTeacherProbs]
 // (the target must not be StopGradient'ed here). targetProbs are [B, H, W, C]; labels [B, H, W] or [B, H, W, 1].
 func TargetSupervisionLoss(labels, targetProbs *Node) *Node {
-	checkLogits("TargetSupervisionLoss", targetProbs)
-	labels = spatialLabels("TargetSupervisionLoss", labels, targetProbs)
-	truth := OneHot(labels, targetProbs.Shape().Dim(-1), targetProbs.DType())
-	probOfTruth := ReduceSum(Mul(truth, targetProbs), -1)
-	return Neg(ReduceAllMean(Log(MaxScalar(probOfTruth, 1e-7))))
+	return targetSupervision(labels, targetProbs, false)
 }
 
 // softTeacherProbs validates K ≥ 1 teachers of the same [B, H, W, C] shape and returns their softened

@@ -24,6 +24,7 @@ const (
 	ParamTeacherFusion           = "kd_teacher_fusion"            // string: "mean", "entropy" or "adaptive"
 	ParamAdaptivePerClass        = "kd_adaptive_per_class"        // bool
 	ParamClassBalancedKL         = "kd_kl_class_balanced"         // bool
+	ParamPartialLabels           = "kd_partial_labels"            // bool
 )
 
 // Term names, the keys of [Terms].
@@ -69,6 +70,7 @@ type Objective struct {
 	fusion                                                          TeacherFusion
 	adaptivePerClass                                                bool
 	classBalancedKL                                                 bool
+	partialLabels                                                   bool
 }
 
 // DefaultObjective returns our defaults (the paper's values are not available to us):
@@ -81,7 +83,8 @@ type Objective struct {
 //     O(1) with normalised features); they only apply when feature pairs are given;
 //   - cross-entropy 0 (off: Dice and Lovász already supervise);
 //   - adaptive teacher fusion (the flagship), one weight per teacher (not per class), supervised with weight 1;
-//   - the KL term's plain mean over pixels (Hinton's); ClassBalancedKL offers a class-balanced mean.
+//   - the KL term's plain mean over pixels (Hinton's); ClassBalancedKL offers a class-balanced mean;
+//   - every pixel labelled; PartialLabels lets batches mix labelled and unlabelled images.
 func DefaultObjective() *Objective {
 	return &Objective{
 		diceWeight: 1, lovaszWeight: 1, klWeight: 1, hintWeight: 0.5, attentionWeight: 0.5,
@@ -108,6 +111,7 @@ func FromScope(scope *model.Scope) (*Objective, error) {
 	o.fusion = TeacherFusion(model.GetParamOr(scope, ParamTeacherFusion, string(o.fusion)))
 	o.adaptivePerClass = model.GetParamOr(scope, ParamAdaptivePerClass, o.adaptivePerClass)
 	o.classBalancedKL = model.GetParamOr(scope, ParamClassBalancedKL, o.classBalancedKL)
+	o.partialLabels = model.GetParamOr(scope, ParamPartialLabels, o.partialLabels)
 	if err := o.Validate(); err != nil {
 		return nil, fmt.Errorf("losses.FromScope(%q): %w", scope.Scope(), err)
 	}
@@ -147,8 +151,9 @@ func (o *Objective) weights() map[string]float64 {
 }
 
 // String describes every setting of the objective — each term's weight in the order of [TermNames], the
-// temperature, the fusion and its options — in one fixed form: two objectives with the same description compute
-// the same loss. The experiment runner's cache keys on it.
+// temperature, the fusion and its options, and partial labels when set (omitted when not, so that the
+// descriptions of objectives without them are those they had before the option existed) — in one fixed form: two
+// objectives with the same description compute the same loss. The experiment runner's cache keys on it.
 func (o *Objective) String() string {
 	var b strings.Builder
 	weights := o.weights()
@@ -157,6 +162,9 @@ func (o *Objective) String() string {
 	}
 	fmt.Fprintf(&b, "temperature=%g fusion=%s per_class=%t class_balanced_kl=%t", o.temperature, o.fusion,
 		o.adaptivePerClass, o.classBalancedKL)
+	if o.partialLabels {
+		b.WriteString(" partial_labels=true")
+	}
 	return b.String()
 }
 
@@ -196,6 +204,16 @@ func (o *Objective) Temperature(temperature float64) *Objective {
 // (ClassBalancedKLDistillationLoss), instead of over all pixels (KLDistillationLoss).
 func (o *Objective) ClassBalancedKL(balanced bool) *Objective {
 	o.classBalancedKL = balanced
+	return o
+}
+
+// PartialLabels sets whether the labels may leave pixels unlabelled (datasets.Unlabelled, −1), as they do when a
+// student distils on images of which only some are labelled: the terms that read the labels — Dice, Lovász,
+// cross-entropy, the target supervision of the adaptive fusion and the class-balanced KL's class means — then
+// score the labelled pixels only (a batch without any adds nothing through them), while the KL term and the
+// feature terms, which need no labels, use every pixel. Default false: every pixel holds a class id in [0, C).
+func (o *Objective) PartialLabels(partial bool) *Objective {
+	o.partialLabels = partial
 	return o
 }
 
@@ -243,9 +261,10 @@ func (o *Objective) Loss(scope *model.Scope, in Inputs) (total *Node, terms Term
 			terms[name] = build()
 		}
 	}
-	add(TermDice, func() *Node { return DiceLoss(in.Labels, in.StudentLogits) })
-	add(TermLovasz, func() *Node { return LovaszSoftmaxLoss(in.Labels, in.StudentLogits) })
-	add(TermCrossEntropy, func() *Node { return CrossEntropyLoss(in.Labels, in.StudentLogits) })
+	partial := o.partialLabels
+	add(TermDice, func() *Node { return Dice(in.Labels, in.StudentLogits).PartialLabels(partial).Done() })
+	add(TermLovasz, func() *Node { return LovaszSoftmax(in.Labels, in.StudentLogits).PartialLabels(partial).Done() })
+	add(TermCrossEntropy, func() *Node { return crossEntropy(in.Labels, in.StudentLogits, partial) })
 	var fusionScope *model.Scope // Entered once: GoMLX refuses to enter a sub-scope twice.
 	if len(in.TeacherLogits) > 0 {
 		fusionScope = scope.In("teacher_fusion")
@@ -297,7 +316,7 @@ func (o *Objective) addDistillation(scope *model.Scope, in Inputs, add func(stri
 		target = EntropyWeightedTeacherProbs(teachers, temperature)
 	case FusionAdaptive:
 		target = AdaptiveTeacherProbs(scope, teachers, temperature, o.adaptivePerClass)
-		add(TermTargetSupervision, func() *Node { return TargetSupervisionLoss(in.Labels, target) })
+		add(TermTargetSupervision, func() *Node { return targetSupervision(in.Labels, target, o.partialLabels) })
 	}
 	add(TermKL, func() *Node {
 		if o.classBalancedKL {

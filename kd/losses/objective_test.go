@@ -132,7 +132,7 @@ func TestObjectiveString(t *testing.T) {
 	base := func() *Objective { return DefaultObjective() }
 	variants := []*Objective{base(), base().Dice(2), base().Lovasz(2), base().KL(2), base().Hint(2), base().Attention(2),
 		base().CrossEntropy(2), base().TargetSupervision(2), base().Temperature(2), base().ClassBalancedKL(true),
-		base().Fusion(FusionMean, false), base().Fusion(FusionAdaptive, true)}
+		base().Fusion(FusionMean, false), base().Fusion(FusionAdaptive, true), base().PartialLabels(true)}
 	seen := map[string]int{}
 	for i, o := range variants {
 		if j, dup := seen[o.String()]; dup {

@@ -73,9 +73,24 @@ type Job struct {
 	// default): one device, plain training.
 	Devices int
 
+	// Validate, when set, scores the network on held-out data every ValidateEvery steps (default
+	// DefaultValidateEvery) and after the last one — higher is better, e.g. the mean Dice of validation cases —
+	// and training stops once Patience scores in a row (default DefaultPatience) have not beaten the best one:
+	// training until the validation score plateaus, with Steps as the most it may take. The Model returned is then
+	// the best-scoring one, and History records every score. A resumed run tracks the best from its resume point.
+	Validate      func(*Model) (float64, error)
+	ValidateEvery int
+	Patience      int
+
 	// forceSharding takes the data-parallel path even on one device (tests).
 	forceSharding bool
 }
+
+// Defaults of Job.ValidateEvery and Job.Patience.
+const (
+	DefaultValidateEvery = 100
+	DefaultPatience      = 3
+)
 
 // DefaultLearningRate is Adam's learning rate when Job.LearningRate is 0: our choice, fast and stable for these
 // small normalised U-Nets.
@@ -101,6 +116,12 @@ type History struct {
 	// FusionWeights are the adaptive fusion's learned teacher weights at the end of training (softmax of
 	// losses.AdaptiveWeightsVariable; K values, or K·C teacher-major when per class); nil without one.
 	FusionWeights []float64 `json:",omitempty"`
+	// With Job.Validate: the steps at which the network was scored and its scores, the step of the best score (the
+	// Model returned) and the step training stopped at (Job.Steps unless the score plateaued before).
+	ValidationSteps  []int     `json:",omitempty"`
+	ValidationScores []float64 `json:",omitempty"`
+	BestStep         int       `json:",omitempty"`
+	StoppedStep      int       `json:",omitempty"`
 }
 
 // termMetricName names the metric of an objective term, apart from "loss" and "dice": the Dice loss term is
@@ -232,10 +253,18 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 			return nil
 		})
 	}
-	if _, err := loop.RunToGlobalStep(data, job.Steps); err != nil {
+	var best *plateau
+	if job.Validate != nil {
+		best = newPlateau(job, store, history)
+		loop.OnStep("gokd-validate", 2, func(loop *gomlxtrain.Loop, _ []*tensors.Tensor) error {
+			return best.step(loop.LoopStep + 1)
+		})
+	}
+	if _, err := loop.RunToGlobalStep(data, job.Steps); err != nil && !errors.Is(err, errPlateaued) {
 		return nil, nil, fmt.Errorf("training %q: %w", job.Name, err)
 	}
-	if job.CheckpointDir != "" {
+	// An early stop saves no final checkpoint: its step would tell a resumed run to train on.
+	if stoppedEarly := best != nil && history.StoppedStep < job.Steps; job.CheckpointDir != "" && !stoppedEarly {
 		if err := save(job.Steps); err != nil {
 			return nil, nil, fmt.Errorf("training %q: %w", job.Name, err)
 		}
@@ -246,11 +275,22 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 	if history.FusionWeights, err = fusionWeights(store); err != nil {
 		return nil, nil, fmt.Errorf("training %q: %w", job.Name, err)
 	}
-	trained = &Model{Name: job.Name, Net: job.Net, Store: model.NewStore()}
-	if err := copyVariables(store, studentScope+"/"+NetScope, trained.Store, NetScope, true); err != nil {
-		return nil, nil, fmt.Errorf("training %q: extracting the trained network: %w", job.Name, err)
+	if best != nil {
+		return best.model, history, nil
+	}
+	if trained, err = currentModel(job, store); err != nil {
+		return nil, nil, fmt.Errorf("training %q: %w", job.Name, err)
 	}
 	return trained, history, nil
+}
+
+// currentModel copies the network being trained in store, as it is now, into a Model of its own.
+func currentModel(job Job, store *model.Store) (*Model, error) {
+	m := &Model{Name: job.Name, Net: job.Net, Store: model.NewStore()}
+	if err := copyVariables(store, studentScope+"/"+NetScope, m.Store, NetScope, true); err != nil {
+		return nil, fmt.Errorf("extracting the trained network: %w", err)
+	}
+	return m, nil
 }
 
 const studentScope = "student"
@@ -331,13 +371,14 @@ func trainMetrics() []metric.Interface {
 	return metrics
 }
 
-// hardDice is the Dice of class 1 between argmax(logits) and labels, pooled over the batch (1 when both are
-// empty).
+// hardDice is the Dice of class 1 between argmax(logits) and labels, pooled over the batch's labelled pixels (1
+// when both are empty): unlabelled pixels (datasets.Unlabelled, with partial labels) are left out.
 func hardDice(labels, logits *Node) *Node {
 	if labels.Rank() == 4 {
 		labels = Squeeze(labels, -1)
 	}
-	predicted := ConvertDType(Equal(ArgMax(logits, -1, labels.DType()), OnesLike(labels)), logits.DType())
+	predicted := And(Equal(ArgMax(logits, -1, labels.DType()), OnesLike(labels)), GreaterOrEqual(labels, ZerosLike(labels)))
+	predicted = ConvertDType(predicted, logits.DType())
 	truth := ConvertDType(Equal(labels, OnesLike(labels)), logits.DType())
 	intersection := ReduceAllSum(Mul(predicted, truth))
 	sizes := Add(ReduceAllSum(predicted), ReduceAllSum(truth))
