@@ -8,6 +8,10 @@
 //	gokd-explore retrain -kind KIND -lr X -temperature T [-config F] [-cache DIR] -into DIR
 //	    Train KIND's students for every seed with a fixed setting instead of the tuned one (into a copy of the
 //	    cache: DIR), and pair them with the run's scratch and mean-KD students over the test cases.
+//	gokd-explore teachers [-patience N] [-config F] [-cache DIR] -into DIR
+//	    Train the run's teachers until their validation Dice plateaus (Train.TeacherPatience N, scored every 100
+//	    steps, the run's steps as the cap) into the cache DIR, and set their validation curves, best and stopping
+//	    steps and test Dice beside those of the run's teachers, trained all their steps.
 //
 // The configuration is experiment.Protocol, or -config's file over it; the cache is the committed run's
 // (results/protocol-notebook) unless -cache says otherwise. Nothing here changes the cached run.

@@ -6,16 +6,18 @@ import (
 	"io"
 	"math"
 	"os"
+	"strings"
 
 	"github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/kd/experiment"
 	"github.com/gokd/gokd/kd/metrics"
+	"github.com/gokd/gokd/kd/train"
 )
 
 func main() {
-	if len(os.Args) < 2 || (os.Args[1] != "fused-targets" && os.Args[1] != "retrain") {
-		fmt.Fprintln(os.Stderr, "usage: gokd-explore fused-targets|retrain [flags] (see go doc ./cmd/gokd-explore)")
+	if len(os.Args) < 2 || (os.Args[1] != "fused-targets" && os.Args[1] != "retrain" && os.Args[1] != "teachers") {
+		fmt.Fprintln(os.Stderr, "usage: gokd-explore fused-targets|retrain|teachers [flags] (see go doc ./cmd/gokd-explore)")
 		os.Exit(2)
 	}
 	flags := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -24,13 +26,17 @@ func main() {
 	kind := flags.String("kind", string(experiment.StudentAdaptiveKD), "retrain: the student kind")
 	rate := flags.Float64("lr", 1e-2, "retrain: learning rate")
 	temperature := flags.Float64("temperature", 1, "retrain: temperature of the KL term")
-	into := flags.String("into", "", "retrain: cache for the retrained students (a copy of -cache: the teachers are reused)")
+	into := flags.String("into", "", "retrain: cache for the retrained students (a copy of -cache: the teachers are reused); teachers: cache for the teachers trained to a plateau")
+	patience := flags.Int("patience", train.DefaultPatience, "teachers: validation scores without a new best before a teacher stops")
 	_ = flags.Parse(os.Args[2:])
 	var err error
-	if os.Args[1] == "fused-targets" {
+	switch os.Args[1] {
+	case "fused-targets":
 		err = fusedTargets(os.Stdout, *configPath, *cacheDir)
-	} else {
+	case "retrain":
 		err = retrain(os.Stdout, *configPath, *cacheDir, *into, experiment.StudentKind(*kind), *rate, *temperature)
+	case "teachers":
+		err = plateauTeachers(os.Stdout, *configPath, *cacheDir, *into, *patience)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gokd-explore:", err)
@@ -204,6 +210,65 @@ func retrain(w io.Writer, configPath, cacheDir, into string, kind experiment.Stu
 	_, err = fmt.Fprintf(w, "%s at learning rate %g, temperature %g: test Dice %.3f ± %.3f over %d seeds\n%s\n",
 		kind, rate, temperature, stat.Mean, stat.Std, len(students[kind]), cmp.Table())
 	return err
+}
+
+// plateauTeachers trains the run's teachers until their validation Dice plateaus (Train.TeacherPatience) into
+// another cache, and sets them beside the run's teachers, trained all their steps.
+func plateauTeachers(w io.Writer, configPath, cacheDir, into string, patience int) error {
+	if into == "" || into == cacheDir {
+		return fmt.Errorf("teachers needs -into DIR, a cache other than the run's %s", cacheDir)
+	}
+	run, err := runner(configPath, cacheDir, nil)
+	if err != nil {
+		return err
+	}
+	patient, err := runner(configPath, into, func(c *experiment.Config) { c.Train.TeacherPatience = patience })
+	if err != nil {
+		return err
+	}
+	patient.Log = w
+	table := metrics.Table{Columns: []string{"teacher", "test Dice (all steps)", "validation Dice every 100 steps", "best step",
+		"stopped at", "test Dice (best)"}}
+	fixed, err := allTeachers(run)
+	if err != nil {
+		return err
+	}
+	plateaued, err := allTeachers(patient)
+	if err != nil {
+		return err
+	}
+	for i, t := range plateaued {
+		before, err := run.Evaluate(fixed[i])
+		if err != nil {
+			return err
+		}
+		after, err := patient.Evaluate(t)
+		if err != nil {
+			return err
+		}
+		h := t.History
+		scores := make([]string, len(h.ValidationScores))
+		for j, score := range h.ValidationScores {
+			scores[j] = fmt.Sprintf("%.3f", score)
+		}
+		table.Rows = append(table.Rows, []string{t.Name, fmt.Sprintf("%.3f", before.Dice), strings.Join(scores, " "),
+			fmt.Sprint(h.BestStep), fmt.Sprint(h.StoppedStep), fmt.Sprintf("%.3f", after.Dice)})
+	}
+	_, err = fmt.Fprintf(w, "Teachers trained until their validation Dice plateaus (patience %d), and all their steps\n%s\n", patience, table)
+	return err
+}
+
+// allTeachers returns the well-trained teacher, then the limit-trained ones.
+func allTeachers(r *experiment.Runner) ([]*experiment.Trained, error) {
+	teacher, err := r.Teacher()
+	if err != nil {
+		return nil, err
+	}
+	sites, err := r.SiteTeachers()
+	if err != nil {
+		return nil, err
+	}
+	return append([]*experiment.Trained{teacher}, sites...), nil
 }
 
 func evaluate(r *experiment.Runner, kind experiment.StudentKind, seed int64, into map[experiment.StudentKind][]*experiment.Evaluation) error {

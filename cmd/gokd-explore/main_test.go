@@ -26,11 +26,19 @@ func TestForeground(t *testing.T) {
 	}
 }
 
-func TestRetrainKeepsTheRunsCache(t *testing.T) {
-	for _, into := range []string{"", "results/protocol-notebook"} {
-		err := retrain(nil, "", "results/protocol-notebook", into, "student_adaptive_kd", 1e-2, 1)
-		if err == nil || !strings.Contains(err.Error(), "-into") {
-			t.Errorf("-into %q: err = %v, want a refusal naming -into", into, err)
+// TestCommandsKeepTheRunsCache: the commands that train refuse to train into the run's own cache.
+func TestCommandsKeepTheRunsCache(t *testing.T) {
+	commands := map[string]func(into string) error{
+		"retrain": func(into string) error {
+			return retrain(nil, "", "results/protocol-notebook", into, "student_adaptive_kd", 1e-2, 1)
+		},
+		"teachers": func(into string) error { return plateauTeachers(nil, "", "results/protocol-notebook", into, 3) },
+	}
+	for name, command := range commands {
+		for _, into := range []string{"", "results/protocol-notebook"} {
+			if err := command(into); err == nil || !strings.Contains(err.Error(), "-into") {
+				t.Errorf("%s -into %q: err = %v, want a refusal naming -into", name, into, err)
+			}
 		}
 	}
 }

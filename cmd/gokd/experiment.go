@@ -125,7 +125,8 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 			return err
 		}
 	}
-	if len(res.FusionWeights) > 0 || len(res.ClassFusionWeights) > 0 || len(res.Students[experiment.StudentEntropyKD]) > 0 {
+	if len(res.FusionWeights) > 0 || len(res.ClassFusionWeights) > 0 || len(res.SemiFusionWeights) > 0 ||
+		len(res.Students[experiment.StudentEntropyKD]) > 0 {
 		if _, err := fmt.Fprintf(stdout, "Fusion weights of the limit-trained teachers\n%s\n", res.FusionTable()); err != nil {
 			return err
 		}

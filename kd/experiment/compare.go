@@ -97,6 +97,8 @@ var extraComparisons = [][2]StudentKind{
 	{StudentEntropyKD, StudentScratch},
 	{StudentAdaptiveKD, StudentEntropyKD},
 	{StudentAdaptiveClassKD, StudentAdaptiveKD},
+	{StudentAdaptiveSemiKD, StudentScratch},
+	{StudentAdaptiveSemiKD, StudentAdaptiveKD},
 }
 
 // Compare runs the paired comparisons of the students over test cases: per case, each kind's Dice averaged over

@@ -26,6 +26,10 @@ type Data struct {
 	TeacherTrain   [][]datasets.Sample
 	// StudentTrain is the students' (limited) labelled training data.
 	StudentTrain []datasets.Sample
+	// StudentUnlabelled holds the other training slices — those of the cases StudentTrain leaves out — with their
+	// labels hidden (datasets.WithoutLabels): the images the semi-supervised student (StudentAdaptiveSemiKD)
+	// distils on besides StudentTrain. Empty when the students have every training case.
+	StudentUnlabelled []datasets.Sample
 }
 
 // loadData builds the experiment's Data from its configuration.
@@ -64,6 +68,13 @@ func loadData(c Config) (*Data, error) {
 		d.TeacherSubsets = subsetNames("slab", k)
 	}
 	d.StudentTrain = limitCasesPerSite(d.Train, c.StudentCasesPerSite, c.Data.Seed)
+	labelled := map[string]bool{}
+	for _, s := range d.StudentTrain {
+		labelled[s.CaseKey()] = true
+	}
+	d.StudentUnlabelled = datasets.WithoutLabels(slices.DeleteFunc(slices.Clone(d.Train), func(s datasets.Sample) bool {
+		return labelled[s.CaseKey()]
+	}))
 	if len(d.Test) == 0 || len(d.StudentTrain) == 0 {
 		return nil, fmt.Errorf("experiment: %d test and %d student training slices: the data is too small for the split",
 			len(d.Test), len(d.StudentTrain))

@@ -28,15 +28,26 @@ func tinyConfig() Config {
 // runFresh runs config on the Go backend with an empty cache and returns the runner and its results.
 func runFresh(t *testing.T, config Config) (*Runner, *Results) {
 	t.Helper()
-	r, err := New(goBackend(t), config, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, _ := newRunner(t, config)
 	res, err := r.Run()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r, res
+}
+
+// newRunner returns a Runner of config on the Go backend with an empty cache, and its data.
+func newRunner(t *testing.T, config Config) (*Runner, *Data) {
+	t.Helper()
+	r, err := New(goBackend(t), config, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := r.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, d
 }
 
 // goBackend returns a Go backend, finalized when the test ends.

@@ -60,13 +60,13 @@ func TestExtraKindsLeaveTheOtherKindsAlone(t *testing.T) {
 	}
 }
 
-// TestExtraKindsTrainCompareAndReportWeights runs tinyConfig with both optional kinds over two seeds: both are
-// trained, tuned and evaluated for every seed, take their place in the tables, join the secondary comparisons, and
+// TestExtraKindsTrainCompareAndReportWeights runs tinyConfig with every optional kind over two seeds: each is
+// trained, tuned and evaluated for every seed, takes its place in the tables, joins the secondary comparisons, and
 // the per-class adaptive weights come out as K×C weights summing to 1 over the teachers for each class.
 func TestExtraKindsTrainCompareAndReportWeights(t *testing.T) {
 	c := tinyConfig()
 	c.Seeds = []int64{1, 2}
-	c.ExtraKinds = []StudentKind{StudentAdaptiveClassKD, StudentEntropyKD}
+	c.ExtraKinds = OptionalStudentKinds
 	r, res := runFresh(t, c)
 	kinds := c.Kinds()
 	if len(res.Summary) != len(kinds) || len(res.Tuning) != len(kinds) {
@@ -98,7 +98,7 @@ func TestExtraKindsTrainCompareAndReportWeights(t *testing.T) {
 					t.Errorf("%s: no %s term", s.Name, term)
 				}
 			}
-			if _, supervised := s.History.Metrics["target_supervision"]; supervised != (kind == StudentAdaptiveClassKD) {
+			if _, supervised := s.History.Metrics["target_supervision"]; supervised != (kind != StudentEntropyKD) {
 				t.Errorf("%s: target supervision %v, want it only for the learned fusion", s.Name, supervised)
 			}
 			if kind == StudentEntropyKD && len(s.History.FusionWeights) != 0 {
@@ -145,12 +145,13 @@ func TestExtraKindsTrainCompareAndReportWeights(t *testing.T) {
 		}
 	}
 	table := res.FusionTable()
-	if len(table.Columns) != 1+teachers || len(table.Rows) != 1+classes+1 {
-		t.Fatalf("fusion table %v × %d rows, want %d teacher columns and 4 rows (global, 2 classes, entropy)",
+	if len(table.Columns) != 1+teachers || len(table.Rows) != 1+classes+2 {
+		t.Fatalf("fusion table %v × %d rows, want %d teacher columns and 5 rows (global, 2 classes, semi, entropy)",
 			table.Columns, len(table.Rows), teachers)
 	}
 	if !strings.Contains(table.Rows[1][0], "class 0") || !strings.Contains(table.Rows[2][0], "class 1") ||
-		!strings.Contains(table.Rows[3][0], string(StudentEntropyKD)) || table.Rows[3][1] != "per pixel, not learned" {
+		!strings.Contains(table.Rows[3][0], string(StudentAdaptiveSemiKD)) || len(res.SemiFusionWeights) != teachers ||
+		!strings.Contains(table.Rows[4][0], string(StudentEntropyKD)) || table.Rows[4][1] != "per pixel, not learned" {
 		t.Errorf("fusion table rows %q", table.Rows)
 	}
 }
@@ -167,5 +168,51 @@ func TestValidateExtraKinds(t *testing.T) {
 	c.ExtraKinds = OptionalStudentKinds
 	if err := c.Validate(); err != nil {
 		t.Errorf("ExtraKinds %v: %v", OptionalStudentKinds, err)
+	}
+}
+
+// TestSemiStudentDistilsOnUnlabelledImages checks the secondary arm's data — the training cases the students get no
+// labels of, every pixel unlabelled, which with StudentTrain make up the training data — and that its student is
+// a model of its own, with the adaptive student's terms; and that a configuration leaving no case unlabelled is
+// refused.
+func TestSemiStudentDistilsOnUnlabelledImages(t *testing.T) {
+	c := tinyConfig()
+	c.ExtraKinds = []StudentKind{StudentAdaptiveSemiKD}
+	r, d := newRunner(t, c)
+	labelled := map[string]bool{}
+	for _, s := range d.StudentTrain {
+		labelled[s.CaseKey()] = true
+	}
+	if len(d.StudentUnlabelled) == 0 || len(d.StudentTrain)+len(d.StudentUnlabelled) != len(d.Train) {
+		t.Fatalf("%d labelled and %d unlabelled student slices, want %d training slices in all, some unlabelled",
+			len(d.StudentTrain), len(d.StudentUnlabelled), len(d.Train))
+	}
+	for _, s := range d.StudentUnlabelled {
+		if labelled[s.CaseKey()] || slices.IndexFunc(s.Mask, func(class int32) bool { return class != -1 }) >= 0 {
+			t.Fatalf("unlabelled slice %s#%d: labelled case %v, or a pixel with a class", s.CaseKey(), s.Index, labelled[s.CaseKey()])
+		}
+	}
+	semi, err := r.Student(StudentAdaptiveSemiKD, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adaptive, err := r.Student(StudentAdaptiveKD, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if semi.Key == adaptive.Key || len(semi.History.FusionWeights) != len(d.TeacherSubsets) {
+		t.Errorf("semi student %q (fusion weights %v) vs adaptive %q: want its own model, with one weight per teacher",
+			semi.Key, semi.History.FusionWeights, adaptive.Key)
+	}
+	for _, term := range []string{"dice", "lovasz", "kl", "target_supervision", "hint"} {
+		if values := semi.History.Metrics[term]; len(values) == 0 || math.IsNaN(values[len(values)-1]) {
+			t.Errorf("%s: term %s %v", semi.Name, term, values)
+		}
+	}
+
+	all := tinyConfig()
+	all.ExtraKinds, all.StudentCasesPerSite = []StudentKind{StudentAdaptiveSemiKD}, 0
+	if err := all.Validate(); err == nil || !strings.Contains(err.Error(), "StudentCasesPerSite") {
+		t.Errorf("semi student with every case labelled: err %v, want one naming StudentCasesPerSite", err)
 	}
 }

@@ -21,14 +21,7 @@ func TestRealCaseMultiTeacherSmoke(t *testing.T) {
 	}
 	c := tinyConfig()
 	c.Data = DataConfig{Source: "pair", Size: 32, TestFraction: 1.0 / 3}
-	r, err := New(goBackend(t), c, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, d := newRunner(t, c)
 	k := DefaultSlabTeachers
 	if !slices.Equal(d.TeacherSubsets, []string{"slab1", "slab2", "slab3"}) || len(d.TeacherTrain) != k {
 		t.Fatalf("limit-trained teachers on %v, want %d slabs", d.TeacherSubsets, k)

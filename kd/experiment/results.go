@@ -28,10 +28,24 @@ type Results struct {
 	// mean over seeds: ClassFusionWeights[c][k] is teacher k's weight for class c (teachers in SiteTeachers
 	// order), each class's row summing to 1 over the teachers. Nil unless that kind ran (Config.ExtraKinds).
 	ClassFusionWeights [][]float64
-	WallS              float64 // Wall time of Run (training included unless reloaded from the cache).
+	// SemiFusionWeights are the semi-supervised adaptive students' (StudentAdaptiveSemiKD) learned teacher weights,
+	// mean over seeds, like FusionWeights. Nil unless that kind ran.
+	SemiFusionWeights []float64
+	WallS             float64 // Wall time of Run (training included unless reloaded from the cache).
 	// TrainWallS adds up the training wall time of every model, whether trained now or reloaded. Models trained at
 	// the same time (Runner.Parallel) each count their own, so it can exceed the wall time of the run.
 	TrainWallS float64
+}
+
+// addMean adds one seed's weights, divided by the number of seeds, to the running mean (nil: zeros).
+func addMean(mean, weights []float64, seeds float64) []float64 {
+	if mean == nil {
+		mean = make([]float64, len(weights))
+	}
+	for i, w := range weights {
+		mean[i] += w / seeds
+	}
+	return mean
 }
 
 // StudentSummary describes one student kind over seeds.
@@ -93,12 +107,9 @@ func (r *Runner) Run() (*Results, error) {
 			switch weights := s.History.FusionWeights; {
 			case len(weights) == 0:
 			case kind == StudentAdaptiveKD:
-				if res.FusionWeights == nil {
-					res.FusionWeights = make([]float64, len(weights))
-				}
-				for i, w := range weights {
-					res.FusionWeights[i] += w / seeds
-				}
+				res.FusionWeights = addMean(res.FusionWeights, weights, seeds)
+			case kind == StudentAdaptiveSemiKD:
+				res.SemiFusionWeights = addMean(res.SemiFusionWeights, weights, seeds)
 			case kind == StudentAdaptiveClassKD:
 				// train.History.FusionWeights holds K·C values, teacher-major.
 				k := len(siteTeachers)
@@ -213,8 +224,8 @@ func SiteDiceTable(evals []*Evaluation) metrics.Table {
 
 // FusionTable gives the teacher weights of the multi-teacher fusions (mean over seeds), one column per
 // limit-trained teacher: the adaptive students' learned global weights; when they ran (Config.ExtraKinds), the
-// per-class adaptive students' learned weights, one row per class; and a row saying that the entropy-weighted
-// students' weights are per pixel and not learned.
+// per-class adaptive students' learned weights, one row per class, the semi-supervised adaptive students' global
+// weights, and a row saying that the entropy-weighted students' weights are per pixel and not learned.
 func (res *Results) FusionTable() metrics.Table {
 	t := metrics.Table{Columns: []string{"fusion"}}
 	for _, e := range res.SiteTeachers {
@@ -234,6 +245,9 @@ func (res *Results) FusionTable() metrics.Table {
 	row(string(StudentAdaptiveKD)+" weights (global, learned)", res.FusionWeights)
 	for c, weights := range res.ClassFusionWeights {
 		row(fmt.Sprintf("%s weights (class %d%s, learned)", StudentAdaptiveClassKD, c, className(c, len(res.ClassFusionWeights))), weights)
+	}
+	if res.SemiFusionWeights != nil {
+		row(string(StudentAdaptiveSemiKD)+" weights (global, learned)", res.SemiFusionWeights)
 	}
 	if len(res.Students[StudentEntropyKD]) > 0 {
 		cells := []string{string(StudentEntropyKD) + " weights"}

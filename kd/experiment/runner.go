@@ -45,6 +45,11 @@ const (
 	// StudentEntropyKD weighs the teachers at every pixel by their confidence (the lower a teacher's entropy there,
 	// the more it counts: losses.EntropyWeightedTeacherProbs); nothing is learned. Its feature pairs weigh 1/K.
 	StudentEntropyKD StudentKind = "student_entropy_kd"
+	// StudentAdaptiveSemiKD is the secondary arm, distillation's realistic use: the adaptive student (global learned
+	// weights, logits and features) distils on every training image — the teachers' soft targets need no labels —
+	// while its label terms see the labels of the students' limited cases only (Data.StudentUnlabelled;
+	// losses.Objective.PartialLabels). Its baseline is still StudentScratch, trained on those labels alone.
+	StudentAdaptiveSemiKD StudentKind = "student_adaptive_semi_kd"
 )
 
 // StudentKinds lists the student kinds every experiment trains, in the order tables show them. Config.Kinds adds
@@ -53,7 +58,7 @@ var StudentKinds = []StudentKind{StudentScratch, StudentScratchAll, StudentSingl
 
 // OptionalStudentKinds lists the kinds Config.ExtraKinds may add, in the order tables show them (after
 // StudentKinds).
-var OptionalStudentKinds = []StudentKind{StudentAdaptiveClassKD, StudentEntropyKD}
+var OptionalStudentKinds = []StudentKind{StudentAdaptiveClassKD, StudentEntropyKD, StudentAdaptiveSemiKD}
 
 // knownKinds lists every student kind, the optional ones included, in table order.
 func knownKinds() []StudentKind { return append(slices.Clone(StudentKinds), OptionalStudentKinds...) }
@@ -119,7 +124,7 @@ func (r *Runner) Teacher() (*Trained, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.teacher(TeacherName, "all", d.Train, r.Config.Train.TeacherSteps)
+	return r.teacher(TeacherName, "all", d.Train, d.Val, r.Config.Train.TeacherSteps)
 }
 
 // SiteTeachers returns the limit-trained teachers: one per site of the training data, or (LimitedTeachers
@@ -146,19 +151,32 @@ func (r *Runner) siteTeacher(d *Data, i int) (*Trained, error) {
 	if steps == 0 {
 		steps = r.Config.Train.TeacherSteps
 	}
-	return r.teacher(SiteTeacherName+"-"+subset, subset, d.TeacherTrain[i], steps)
+	validation := d.Val
+	if r.Config.LimitedTeachers != TeachersRandom && r.Config.Data.Source != "pair" { // A site teacher: its site's.
+		validation = slices.DeleteFunc(slices.Clone(d.Val), func(s datasets.Sample) bool { return s.Site != subset })
+	}
+	return r.teacher(SiteTeacherName+"-"+subset, subset, d.TeacherTrain[i], validation, steps)
 }
 
-func (r *Runner) teacher(name, subset string, samples []datasets.Sample, steps int) (*Trained, error) {
+// teacher trains (or reloads) a teacher on samples; with Train.TeacherPatience, until its Dice on validation
+// plateaus.
+func (r *Runner) teacher(name, subset string, samples, validation []datasets.Sample, steps int) (*Trained, error) {
 	objective, err := r.Config.Loss.teacherObjective()
 	if err != nil {
 		return nil, err
 	}
 	c := r.Config
-	return r.train(trainSpec{
+	spec := trainSpec{
 		name: name, net: c.Teacher, subset: subset, samples: samples, steps: steps, learningRate: c.Train.LearningRate,
 		seed: c.Train.Seed, objective: objective, cosine: c.Train.CosineDecay || c.Train.TeacherCosineDecay,
-	})
+	}
+	if c.Train.TeacherPatience > 0 {
+		if len(validation) == 0 {
+			return nil, fmt.Errorf("experiment: %s: Train.TeacherPatience needs validation cases of its data, and there are none", name)
+		}
+		spec.patience, spec.validation = c.Train.TeacherPatience, validation
+	}
+	return r.train(spec)
 }
 
 // Student returns the student of a kind (one of StudentKinds or OptionalStudentKinds) trained with seed, with the
@@ -204,7 +222,7 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 		}
 		spec.teachers, spec.features = []*Trained{t}, c.Train.Features
 		spec.objective = loss.Objective(losses.FusionMean) // One teacher: every fusion is that teacher.
-	case StudentMeanKD, StudentAdaptiveKD, StudentAdaptiveClassKD, StudentEntropyKD:
+	case StudentMeanKD, StudentAdaptiveKD, StudentAdaptiveClassKD, StudentEntropyKD, StudentAdaptiveSemiKD:
 		if spec.teachers, err = r.SiteTeachers(); err != nil {
 			return nil, err
 		}
@@ -225,6 +243,14 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 			spec.objective = loss.Objective(losses.FusionAdaptive).Fusion(losses.FusionAdaptive, true)
 		case StudentEntropyKD:
 			spec.objective = loss.Objective(losses.FusionEntropy)
+		case StudentAdaptiveSemiKD:
+			if len(d.StudentUnlabelled) == 0 {
+				return nil, fmt.Errorf("experiment: %s: no training case is left unlabelled (StudentCasesPerSite %d keeps every case)",
+					name, c.StudentCasesPerSite)
+			}
+			spec.subset = "students+unlabelled"
+			spec.samples = append(slices.Clone(d.StudentTrain), d.StudentUnlabelled...)
+			spec.objective = loss.Objective(losses.FusionAdaptive).PartialLabels(true)
 		}
 	default:
 		return nil, fmt.Errorf("experiment: unknown student kind %q, want one of %v", kind, knownKinds())
@@ -248,6 +274,9 @@ type trainSpec struct {
 	// offline precomputes the teachers' logits on the training slices (moved with the augmentation's flips and
 	// rotations) instead of running the teachers at every step.
 	offline bool
+	// patience > 0 trains until the mean Dice on validation plateaus (train.Job.Validate, Patience).
+	patience   int
+	validation []datasets.Sample
 }
 
 // teacherTargets returns each sample of subset's teachers' logits, concatenated teacher after teacher on the
@@ -311,6 +340,7 @@ type modelKey struct {
 	Objective           string   // The objective's description (losses.Objective.String): every term and setting.
 	Features            []string
 	Offline             bool
+	Patience            int `json:",omitempty"` // Omitted when 0: the keys of models trained all their steps stay.
 }
 
 const historyFile = "history.json"
@@ -332,7 +362,8 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	c := r.Config
 	key := modelKey{Version: trainingVersion, Name: s.name, Data: c.Data, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
 		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: s.learningRate, Seed: s.seed,
-		CosineDecay: s.cosine, Objective: s.objective.String(), Features: s.features, Offline: s.offline}
+		CosineDecay: s.cosine, Objective: s.objective.String(), Features: s.features, Offline: s.offline,
+		Patience: s.patience}
 	teachers := make([]*train.Model, len(s.teachers))
 	for i, t := range s.teachers {
 		key.Teachers = append(key.Teachers, t.Key)
@@ -350,6 +381,10 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 		job := train.Job{Name: s.name, Net: s.net.Net(), Teachers: teachers, Objective: s.objective,
 			Features: s.features, Steps: s.steps, LearningRate: s.learningRate, CosineDecay: s.cosine,
 			Seed: s.seed, CheckpointDir: partial, Devices: c.Train.Devices}
+		if s.patience > 0 {
+			job.Patience = s.patience
+			job.Validate = func(m *train.Model) (float64, error) { return r.meanDice(m, s.validation) }
+		}
 		data := r.trainingBatches(s.name, s.samples, s.seed)
 		if s.offline {
 			targets, err := r.teacherTargets(s.subset, s.teachers, s.samples)

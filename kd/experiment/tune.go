@@ -3,8 +3,10 @@ package experiment
 import (
 	"fmt"
 
+	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/kd/metrics"
 	"github.com/gokd/gokd/kd/runcache"
+	"github.com/gokd/gokd/kd/train"
 )
 
 // Tuning is the choice of one student kind's setting on the validation cases.
@@ -77,24 +79,30 @@ func (r *Runner) ValDice(t *Trained) (float64, error) {
 		Set     string
 	}{t.Key, r.Config.Data, evaluationVersion, "val"}
 	dice, _, err := runcache.GetJSON(r.Cache, "val-"+t.Key, key, func() (*float64, error) {
-		predictor, err := t.Model.NewPredictor(r.Backend)
-		if err != nil {
-			return nil, err
-		}
-		predictions, err := predictor.Predict(d.Val, r.Config.Train.BatchSize)
-		if err != nil {
-			return nil, err
-		}
-		report, err := metrics.NewEvaluator().Evaluate(d.Val, predictions)
-		if err != nil {
-			return nil, err
-		}
-		return &report.Overall.Dice.Mean, nil
+		dice, err := r.meanDice(t.Model, d.Val)
+		return &dice, err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("experiment: validating %s: %w", t.Name, err)
 	}
 	return *dice, nil
+}
+
+// meanDice returns a model's mean 3D Dice over the cases of samples.
+func (r *Runner) meanDice(m *train.Model, samples []datasets.Sample) (float64, error) {
+	predictor, err := m.NewPredictor(r.Backend)
+	if err != nil {
+		return 0, err
+	}
+	predictions, err := predictor.Predict(samples, r.Config.Train.BatchSize)
+	if err != nil {
+		return 0, err
+	}
+	report, err := metrics.NewEvaluator().Evaluate(samples, predictions)
+	if err != nil {
+		return 0, err
+	}
+	return report.Overall.Dice.Mean, nil
 }
 
 // TuningTable lists each kind's candidates with their validation Dice, the chosen one marked.
