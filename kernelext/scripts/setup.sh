@@ -128,13 +128,13 @@ fi
 
 # --- The GoNB Jupyter kernel ---------------------------------------------------------------------------------
 # Jupyter starts kernels with its own environment, which may lack Go's folders: the kernel's spec carries PATH,
-# GOMLX_NO_AUTO_INSTALL so that no cell ever downloads an XLA plugin, and GOEXPERIMENT=simd so that cells are
-# built with the Go backend's SIMD kernels (remove it from the kernel spec to build without them).
+# GOMLX_NO_AUTO_INSTALL so that no cell ever downloads an XLA plugin, and an empty GOEXPERIMENT: the Go backend's
+# SIMD kernels (GOEXPERIMENT=simd) can crash on Go 1.27.3 (see the Makefile), so cells are built without them.
 kernel_json="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/gonb/kernel.json"
 gopath_dir="$(dirname "$(command -v go)")"
 kernel_path="$GOBIN:$gopath_dir:/usr/local/bin:/usr/bin:/bin"
 if [ -f "$kernel_json" ] && grep -q "\"$GOBIN/gonb\"" "$kernel_json" && grep -q GOMLX_NO_AUTO_INSTALL "$kernel_json" \
-   && grep -qF "\"PATH\": \"$kernel_path\"" "$kernel_json" && grep -q '"GOEXPERIMENT": "simd"' "$kernel_json" \
+   && grep -qF "\"PATH\": \"$kernel_path\"" "$kernel_json" && grep -q '"GOEXPERIMENT": ""' "$kernel_json" \
    && grep -q "\"GOTOOLCHAIN\": \"$GOTOOLCHAIN\"" "$kernel_json"; then
   say "GoNB kernel registered: $kernel_json"
 else
@@ -144,7 +144,7 @@ else
 import json, sys
 path, kernel_path, toolchain = sys.argv[1], sys.argv[2], sys.argv[3]
 spec = json.load(open(path))
-spec.setdefault("env", {}).update({"PATH": kernel_path, "GOMLX_NO_AUTO_INSTALL": "1", "GOEXPERIMENT": "simd",
+spec.setdefault("env", {}).update({"PATH": kernel_path, "GOMLX_NO_AUTO_INSTALL": "1", "GOEXPERIMENT": "",
                                    "GOTOOLCHAIN": toolchain})
 json.dump(spec, open(path, "w"), indent=1)
 PY
