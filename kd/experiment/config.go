@@ -228,16 +228,16 @@ func Default() Config {
 	}
 }
 
-// Protocol is the reproduction protocol at the flagship's (notebook 04's) scale: Default's data and teacher with
-// 12 cases per site split by case into training, validation (20%) and test (30%) cases; every teacher trained
-// 1500 steps (the limit-trained ones limited in data only); the student chosen by the student rule
-// (DefaultStudentRule) among separable 3-level U-Nets, every student trained 1000 steps; cosine learning-rate
-// decay; each student kind's learning rate (and, distilled, its temperature) chosen on the validation cases among
-// 4 settings, each trained with 3 seeds and scored by their mean; 10 seeds. Measured before fixing these budgets (one seed, validation Dice): at Default's 400 teacher and
-// 200 student steps nothing had converged (the students flipped between Dice 0 and 0.6 with the learning rate);
-// at 1000 steps the stem-less base-4 student from scratch scored 0.78 on all training data against 0.65 on the
-// students' limited data, so data still matters and distillation has something to add. The committed
-// configurations in configs/ run it larger through `gokd experiment -config`.
+// Protocol is the reproduction protocol at the flagship's (notebook 04's) scale: Default's data and teacher with 12
+// cases per site split by case into training, validation (20%) and test (30%) cases; every teacher trained 1500 steps
+// (the limit-trained ones limited in data only); the student chosen by the student rule (DefaultStudentRule) among
+// separable 3-level U-Nets, every student trained 1000 steps; cosine learning-rate decay; each student kind's learning
+// rate (and, distilled, its temperature) chosen on the validation cases among 4 settings, each trained with 3 seeds and
+// scored by their mean; 10 seeds. Measured before fixing these budgets (one seed, validation Dice): at Default's 400
+// teacher and 200 student steps nothing had converged (the students flipped between Dice 0 and 0.6 with the learning
+// rate); at 1000 steps the stem-less base-4 student from scratch scored 0.78 on all training data against 0.65 on the
+// students' limited data, so data still matters and distillation has something to add. The committed configurations in
+// configs/ run it larger through `gokd experiment -config`.
 func Protocol() Config {
 	c := Default()
 	c.Data.CasesPerSite, c.Data.ValFraction, c.Data.TestFraction = 12, 0.2, 0.3
