@@ -49,6 +49,11 @@ type Config struct {
 	// StudentAdaptiveSemiKD) to train, tune, evaluate and compare besides StudentKinds, which always run. Empty (the
 	// default): none. The models of the other kinds, and their cache keys, are the same with or without them.
 	ExtraKinds []StudentKind `json:",omitempty"`
+	// SemiLabelledRepeat > 1 repeats the labelled slices that many times in the training data of the
+	// semi-supervised student (StudentAdaptiveSemiKD), so that its batches, drawn uniformly, hold that many times
+	// more labelled images: with 2 labelled cases per site out of 6, 2 makes half of each batch labelled instead of
+	// a third. 0 or 1: each slice once.
+	SemiLabelledRepeat int `json:",omitempty"`
 }
 
 // Kinds lists the student kinds the experiment trains, in table order: StudentKinds, then the optional kinds of

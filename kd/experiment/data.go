@@ -32,6 +32,20 @@ type Data struct {
 	StudentUnlabelled []datasets.Sample
 }
 
+// semiSamples returns the training data of the semi-supervised student — StudentTrain repeated repeat times (at
+// least once), then StudentUnlabelled — and its subset's name, which differs with the repeat (it keys the model).
+func (d *Data) semiSamples(repeat int) (subset string, samples []datasets.Sample) {
+	repeat = max(1, repeat)
+	subset = "students+unlabelled"
+	if repeat > 1 {
+		subset = fmt.Sprintf("students×%d+unlabelled", repeat)
+	}
+	for range repeat {
+		samples = append(samples, d.StudentTrain...)
+	}
+	return subset, append(samples, d.StudentUnlabelled...)
+}
+
 // loadData builds the experiment's Data from its configuration.
 func loadData(c Config) (*Data, error) {
 	samples, err := loadSamples(c.Data)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gokd/gokd/datasets"
 )
 
 // goldenKeys are the cache keys of tinyConfig's seed-1 students of the kinds every experiment trains, as trained
@@ -207,6 +209,19 @@ func TestSemiStudentDistilsOnUnlabelledImages(t *testing.T) {
 	for _, term := range []string{"dice", "lovasz", "kl", "target_supervision", "hint"} {
 		if values := semi.History.Metrics[term]; len(values) == 0 || math.IsNaN(values[len(values)-1]) {
 			t.Errorf("%s: term %s %v", semi.Name, term, values)
+		}
+	}
+
+	for repeat := range 3 {
+		subset, samples := d.semiSamples(repeat)
+		labelledCopies := max(1, repeat) * len(d.StudentTrain)
+		if len(samples) != labelledCopies+len(d.StudentUnlabelled) ||
+			slices.IndexFunc(samples[:labelledCopies], func(s datasets.Sample) bool { return !labelled[s.CaseKey()] }) >= 0 {
+			t.Errorf("repeat %d: %d samples, want the %d labelled ones %d times, then the %d unlabelled", repeat,
+				len(samples), len(d.StudentTrain), max(1, repeat), len(d.StudentUnlabelled))
+		}
+		if other, _ := d.semiSamples(2); (repeat == 2) != (subset == other) {
+			t.Errorf("repeat %d: subset %q, repeat 2's %q: want one name per repeat", repeat, subset, other)
 		}
 	}
 

@@ -248,8 +248,7 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 				return nil, fmt.Errorf("experiment: %s: no training case is left unlabelled (StudentCasesPerSite %d keeps every case)",
 					name, c.StudentCasesPerSite)
 			}
-			spec.subset = "students+unlabelled"
-			spec.samples = append(slices.Clone(d.StudentTrain), d.StudentUnlabelled...)
+			spec.subset, spec.samples = d.semiSamples(c.SemiLabelledRepeat)
 			spec.objective = loss.Objective(losses.FusionAdaptive).PartialLabels(true)
 		}
 	default:
