@@ -26,15 +26,30 @@ type Data struct {
 	TeacherTrain   [][]datasets.Sample
 	// StudentTrain is the students' (limited) labelled training data.
 	StudentTrain []datasets.Sample
-	// StudentUnlabelled holds the other training slices — those of the cases StudentTrain leaves out — with their
-	// labels hidden (datasets.WithoutLabels): the images the semi-supervised student (StudentAdaptiveSemiKD)
-	// distils on besides StudentTrain. Empty when the students have every training case.
-	StudentUnlabelled []datasets.Sample
+}
+
+// studentUnlabelled returns the other training slices — those of the cases StudentTrain leaves out — with their
+// labels hidden (datasets.WithoutLabels): the images the semi-supervised student (StudentAdaptiveSemiKD) distils
+// on besides StudentTrain. Empty when the students have every training case. Built on demand: the hidden masks
+// take as much memory as the labels they hide.
+func (d *Data) studentUnlabelled() []datasets.Sample {
+	labelled := map[string]bool{}
+	for _, s := range d.StudentTrain {
+		labelled[s.CaseKey()] = true
+	}
+	return datasets.WithoutLabels(slices.DeleteFunc(slices.Clone(d.Train), func(s datasets.Sample) bool {
+		return labelled[s.CaseKey()]
+	}))
 }
 
 // semiSamples returns the training data of the semi-supervised student — StudentTrain repeated repeat times (at
-// least once), then StudentUnlabelled — and its subset's name, which differs with the repeat (it keys the model).
-func (d *Data) semiSamples(repeat int) (subset string, samples []datasets.Sample) {
+// least once), then studentUnlabelled — and its subset's name, which differs with the repeat (it keys the model).
+// It fails when no training case is left unlabelled.
+func (d *Data) semiSamples(repeat int) (subset string, samples []datasets.Sample, err error) {
+	unlabelled := d.studentUnlabelled()
+	if len(unlabelled) == 0 {
+		return "", nil, fmt.Errorf("no training case is left unlabelled: the students have all %d", len(datasets.CaseKeys(d.Train)))
+	}
 	repeat = max(1, repeat)
 	subset = "students+unlabelled"
 	if repeat > 1 {
@@ -43,7 +58,7 @@ func (d *Data) semiSamples(repeat int) (subset string, samples []datasets.Sample
 	for range repeat {
 		samples = append(samples, d.StudentTrain...)
 	}
-	return subset, append(samples, d.StudentUnlabelled...)
+	return subset, append(samples, unlabelled...), nil
 }
 
 // loadData builds the experiment's Data from its configuration.
@@ -82,13 +97,6 @@ func loadData(c Config) (*Data, error) {
 		d.TeacherSubsets = subsetNames("slab", k)
 	}
 	d.StudentTrain = limitCasesPerSite(d.Train, c.StudentCasesPerSite, c.Data.Seed)
-	labelled := map[string]bool{}
-	for _, s := range d.StudentTrain {
-		labelled[s.CaseKey()] = true
-	}
-	d.StudentUnlabelled = datasets.WithoutLabels(slices.DeleteFunc(slices.Clone(d.Train), func(s datasets.Sample) bool {
-		return labelled[s.CaseKey()]
-	}))
 	if len(d.Test) == 0 || len(d.StudentTrain) == 0 {
 		return nil, fmt.Errorf("experiment: %d test and %d student training slices: the data is too small for the split",
 			len(d.Test), len(d.StudentTrain))

@@ -185,11 +185,12 @@ func TestSemiStudentDistilsOnUnlabelledImages(t *testing.T) {
 	for _, s := range d.StudentTrain {
 		labelled[s.CaseKey()] = true
 	}
-	if len(d.StudentUnlabelled) == 0 || len(d.StudentTrain)+len(d.StudentUnlabelled) != len(d.Train) {
+	unlabelled := d.studentUnlabelled()
+	if len(unlabelled) == 0 || len(d.StudentTrain)+len(unlabelled) != len(d.Train) {
 		t.Fatalf("%d labelled and %d unlabelled student slices, want %d training slices in all, some unlabelled",
-			len(d.StudentTrain), len(d.StudentUnlabelled), len(d.Train))
+			len(d.StudentTrain), len(unlabelled), len(d.Train))
 	}
-	for _, s := range d.StudentUnlabelled {
+	for _, s := range unlabelled {
 		if labelled[s.CaseKey()] || slices.IndexFunc(s.Mask, func(class int32) bool { return class != -1 }) >= 0 {
 			t.Fatalf("unlabelled slice %s#%d: labelled case %v, or a pixel with a class", s.CaseKey(), s.Index, labelled[s.CaseKey()])
 		}
@@ -213,14 +214,17 @@ func TestSemiStudentDistilsOnUnlabelledImages(t *testing.T) {
 	}
 
 	for repeat := range 3 {
-		subset, samples := d.semiSamples(repeat)
+		subset, samples, err := d.semiSamples(repeat)
+		if err != nil {
+			t.Fatal(err)
+		}
 		labelledCopies := max(1, repeat) * len(d.StudentTrain)
-		if len(samples) != labelledCopies+len(d.StudentUnlabelled) ||
+		if len(samples) != labelledCopies+len(unlabelled) ||
 			slices.IndexFunc(samples[:labelledCopies], func(s datasets.Sample) bool { return !labelled[s.CaseKey()] }) >= 0 {
 			t.Errorf("repeat %d: %d samples, want the %d labelled ones %d times, then the %d unlabelled", repeat,
-				len(samples), len(d.StudentTrain), max(1, repeat), len(d.StudentUnlabelled))
+				len(samples), len(d.StudentTrain), max(1, repeat), len(unlabelled))
 		}
-		if other, _ := d.semiSamples(2); (repeat == 2) != (subset == other) {
+		if other, _, _ := d.semiSamples(2); (repeat == 2) != (subset == other) {
 			t.Errorf("repeat %d: subset %q, repeat 2's %q: want one name per repeat", repeat, subset, other)
 		}
 	}

@@ -47,7 +47,7 @@ const (
 	StudentEntropyKD StudentKind = "student_entropy_kd"
 	// StudentAdaptiveSemiKD is the secondary arm, distillation's realistic use: the adaptive student (global learned
 	// weights, logits and features) distils on every training image — the teachers' soft targets need no labels —
-	// while its label terms see the labels of the students' limited cases only (Data.StudentUnlabelled;
+	// while its label terms see the labels of the students' limited cases only (Data.studentUnlabelled;
 	// losses.Objective.PartialLabels). Its baseline is still StudentScratch, trained on those labels alone.
 	StudentAdaptiveSemiKD StudentKind = "student_adaptive_semi_kd"
 )
@@ -152,7 +152,7 @@ func (r *Runner) siteTeacher(d *Data, i int) (*Trained, error) {
 		steps = r.Config.Train.TeacherSteps
 	}
 	validation := d.Val
-	if r.Config.LimitedTeachers != TeachersRandom && r.Config.Data.Source != "pair" { // A site teacher: its site's.
+	if slices.Contains(d.Sites, subset) { // A site teacher (not a random subset's or a slab's): its site's cases.
 		validation = slices.DeleteFunc(slices.Clone(d.Val), func(s datasets.Sample) bool { return s.Site != subset })
 	}
 	return r.teacher(SiteTeacherName+"-"+subset, subset, d.TeacherTrain[i], validation, steps)
@@ -244,11 +244,9 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 		case StudentEntropyKD:
 			spec.objective = loss.Objective(losses.FusionEntropy)
 		case StudentAdaptiveSemiKD:
-			if len(d.StudentUnlabelled) == 0 {
-				return nil, fmt.Errorf("experiment: %s: no training case is left unlabelled (StudentCasesPerSite %d keeps every case)",
-					name, c.StudentCasesPerSite)
+			if spec.subset, spec.samples, err = d.semiSamples(c.SemiLabelledRepeat); err != nil {
+				return nil, fmt.Errorf("experiment: %s: %w (StudentCasesPerSite %d)", name, err, c.StudentCasesPerSite)
 			}
-			spec.subset, spec.samples = d.semiSamples(c.SemiLabelledRepeat)
 			spec.objective = loss.Objective(losses.FusionAdaptive).PartialLabels(true)
 		}
 	default:

@@ -68,8 +68,7 @@ func (c *DiceConfig) Done() *Node {
 	if c.partialLabels {
 		labelled := ReduceAndKeep(truth, ReduceSum, -1)
 		probs = Mul(probs, labelled)
-		labelledImages = MinScalar(ReduceAndKeep(labelled, ReduceSum, 1, 2, 3), 1)
-		labelledImages = Reshape(labelledImages, labelledImages.Shape().Dim(0), 1)
+		labelledImages = MinScalar(ReduceSum(labelled, 1, 2), 1) // [B, 1]: labelled is [B, H, W, 1].
 	}
 	if !c.includeBackground {
 		if numClasses == 1 {
