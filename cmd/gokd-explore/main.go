@@ -26,6 +26,7 @@ func main() {
 	kind := flags.String("kind", string(experiment.StudentAdaptiveKD), "retrain: the student kind")
 	rate := flags.Float64("lr", 1e-2, "retrain: learning rate")
 	temperature := flags.Float64("temperature", 1, "retrain: temperature of the KL term")
+	precompute := flags.Bool("precompute", false, "retrain: distil from the teachers' precomputed outputs (Train.PrecomputeTeachers)")
 	into := flags.String("into", "", "retrain: cache for the retrained students (a copy of -cache: the teachers are reused); teachers: cache for the teachers trained to a plateau")
 	patience := flags.Int("patience", train.DefaultPatience, "teachers: validation scores without a new best before a teacher stops")
 	_ = flags.Parse(os.Args[2:])
@@ -34,7 +35,7 @@ func main() {
 	case "fused-targets":
 		err = fusedTargets(os.Stdout, *configPath, *cacheDir)
 	case "retrain":
-		err = retrain(os.Stdout, *configPath, *cacheDir, *into, experiment.StudentKind(*kind), *rate, *temperature)
+		err = retrain(os.Stdout, *configPath, *cacheDir, *into, experiment.StudentKind(*kind), *rate, *temperature, *precompute)
 	case "teachers":
 		err = plateauTeachers(os.Stdout, *configPath, *cacheDir, *into, *patience)
 	}
@@ -172,7 +173,8 @@ func foreground(logits [][]float32) [][]float32 {
 
 // retrain trains a kind's students with a fixed setting into another cache and pairs them with the run's scratch
 // and mean-KD students.
-func retrain(w io.Writer, configPath, cacheDir, into string, kind experiment.StudentKind, rate, temperature float64) error {
+func retrain(w io.Writer, configPath, cacheDir, into string, kind experiment.StudentKind, rate, temperature float64,
+	precompute bool) error {
 	if into == "" || into == cacheDir {
 		return fmt.Errorf("retrain needs -into DIR, a copy of the cache %s (the run's own cache stays as it is)", cacheDir)
 	}
@@ -183,6 +185,7 @@ func retrain(w io.Writer, configPath, cacheDir, into string, kind experiment.Stu
 	fixed, err := runner(configPath, into, func(c *experiment.Config) {
 		// One grid point: no tuning, the same tuning seed (so the same student candidates and choice).
 		c.Tune.LearningRates, c.Tune.Temperatures, c.Tune.KLWeights, c.Tune.Seeds = []float64{rate}, []float64{temperature}, nil, 0
+		c.Train.PrecomputeTeachers = c.Train.PrecomputeTeachers || precompute
 	})
 	if err != nil {
 		return err
@@ -207,8 +210,8 @@ func retrain(w io.Writer, configPath, cacheDir, into string, kind experiment.Stu
 		return err
 	}
 	stat := metrics.NewStat(dice(students[kind]))
-	_, err = fmt.Fprintf(w, "%s at learning rate %g, temperature %g: test Dice %.3f ± %.3f over %d seeds\n%s\n",
-		kind, rate, temperature, stat.Mean, stat.Std, len(students[kind]), cmp.Table())
+	_, err = fmt.Fprintf(w, "%s at learning rate %g, temperature %g, teachers precomputed %v: test Dice %.3f ± %.3f over %d seeds\n%s\n",
+		kind, rate, temperature, fixed.Config.Train.PrecomputeTeachers, stat.Mean, stat.Std, len(students[kind]), cmp.Table())
 	return err
 }
 

@@ -30,7 +30,7 @@ func TestForeground(t *testing.T) {
 func TestCommandsKeepTheRunsCache(t *testing.T) {
 	commands := map[string]func(into string) error{
 		"retrain": func(into string) error {
-			return retrain(nil, "", "results/protocol-notebook", into, "student_adaptive_kd", 1e-2, 1)
+			return retrain(nil, "", "results/protocol-notebook", into, "student_adaptive_kd", 1e-2, 1, false)
 		},
 		"teachers": func(into string) error { return plateauTeachers(nil, "", "results/protocol-notebook", into, 3) },
 	}

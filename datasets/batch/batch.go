@@ -30,8 +30,8 @@ type Config struct {
 	prefetch    int
 	workers     int
 
-	targets        [][]float32 // Optional per-pixel maps moved with the mask (see Targets).
-	targetChannels int
+	targets      [][]float32 // Optional per-view targets (see Targets).
+	targetLength int
 }
 
 // New returns the configuration of a dataset over samples with the evaluation defaults: batches of 16 in
@@ -68,11 +68,13 @@ func (c *Config) Prefetch(n int) *Config { c.prefetch = n; return c }
 // Workers sets how many goroutines assemble batches in parallel. The batches do not depend on it.
 func (c *Config) Workers(n int) *Config { c.workers = n; return c }
 
-// Targets attaches per-pixel float maps to the samples — targets[i] holds Size·Size·channels values for sample
-// i, channels last, e.g. precomputed teacher logits for offline distillation. Batches then carry a second label
-// tensor [B, S, S, channels], moved by the same flips and rotations as the mask (never by intensity jitter).
-func (c *Config) Targets(targets [][]float32, channels int) *Config {
-	c.targets, c.targetChannels = targets, channels
+// Targets attaches to each sample a target of length values for each of its [NumViews] geometric views, e.g. a
+// frozen teacher's outputs precomputed for offline distillation: targets[i] holds NumViews·length values, view
+// after view, view v's being sample i's target seen in that view ([View](sample i, v)). Batches then carry a
+// second label tensor [B, length]: each sample's target in the view that the augmentation drew for it (view 0
+// without augmentation). Intensity jitter is not a view: targets never see it.
+func (c *Config) Targets(targets [][]float32, length int) *Config {
+	c.targets, c.targetLength = targets, length
 	return c
 }
 
@@ -118,7 +120,7 @@ type Dataset struct {
 	size, channels int
 	images         []float32 // The cache: all samples' images, packed in sample order.
 	masks          []int32
-	targets        []float32 // Config.Targets, packed likewise (nil without targets).
+	targets        []float32 // Config.Targets, packed likewise: NumViews·targetLength per sample (nil without).
 
 	epochs atomic.Uint64 // Number of iterations started: the epoch number of the next one.
 
@@ -280,42 +282,36 @@ func (d *Dataset) packTargets() error {
 	if c.targets == nil {
 		return nil
 	}
-	if len(c.targets) != len(c.samples) || c.targetChannels <= 0 {
-		return fmt.Errorf("batch: dataset %q: %d target maps of %d channels for %d samples", c.name, len(c.targets),
-			c.targetChannels, len(c.samples))
+	if len(c.targets) != len(c.samples) || c.targetLength <= 0 {
+		return fmt.Errorf("batch: dataset %q: %d targets of length %d for %d samples", c.name, len(c.targets),
+			c.targetLength, len(c.samples))
 	}
-	targetLen := d.size * d.size * c.targetChannels
-	d.targets = make([]float32, len(c.targets)*targetLen)
+	perSample := NumViews * c.targetLength
+	d.targets = make([]float32, len(c.targets)*perSample)
 	for i, t := range c.targets {
-		if len(t) != targetLen {
-			return fmt.Errorf("batch: dataset %q: target map %d has %d values, want %d (%d×%d×%d)", c.name, i, len(t),
-				targetLen, d.size, d.size, c.targetChannels)
+		if len(t) != perSample {
+			return fmt.Errorf("batch: dataset %q: target %d has %d values, want %d (%d views × %d)", c.name, i, len(t),
+				perSample, NumViews, c.targetLength)
 		}
-		copy(d.targets[i*targetLen:], t)
+		copy(d.targets[i*perSample:], t)
 	}
 	return nil
 }
 
-// assembleTargets copies a job's target maps, with the same geometric augmentation as assemble gives the
-// masks: the augmentation's random draws are replayed from the same per-sample seed.
+// assembleTargets copies each sample's target in the view that assemble's augmentation draws for it: the
+// augmentation's random draws are replayed from the same per-sample seed.
 func (d *Dataset) assembleTargets(j *job) *tensors.Tensor {
-	channels := d.config.targetChannels
-	targetLen := d.size * d.size * channels
-	targets := tensors.FromShape(shapes.Make(dtypes.Float32, len(j.indices), d.size, d.size, channels))
+	length := d.config.targetLength
+	targets := tensors.FromShape(shapes.Make(dtypes.Float32, len(j.indices), length))
 	tensors.MustMutableFlatData(targets, func(flat []float32) {
 		for k, index := range j.indices {
-			src, dst := d.targets[index*targetLen:(index+1)*targetLen], flat[k*targetLen:(k+1)*targetLen]
-			if !d.config.augment.Enabled() {
-				copy(dst, src)
-				continue
+			view := 0
+			if d.config.augment.Enabled() {
+				geometry, _, _ := d.config.augment.draw(d.sampleRNG(j, k))
+				view = geometry.view()
 			}
-			geometry, _, _ := d.config.augment.draw(d.sampleRNG(j, k))
-			for y := range d.size {
-				for x := range d.size {
-					sy, sx := geometry.source(y, x, d.size)
-					copy(dst[(y*d.size+x)*channels:(y*d.size+x+1)*channels], src[(sy*d.size+sx)*channels:])
-				}
-			}
+			start := (index*NumViews + view) * length
+			copy(flat[k*length:(k+1)*length], d.targets[start:start+length])
 		}
 	})
 	return targets

@@ -196,17 +196,6 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestAppendInterleaved(t *testing.T) {
-	// Two pixels, two classes: teacher A then teacher B per pixel.
-	got := appendInterleaved(appendInterleaved(nil, []float32{1, 2, 3, 4}, 2), []float32{5, 6, 7, 8}, 2)
-	want := []float32{1, 2, 5, 6, 3, 4, 7, 8}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("appendInterleaved = %v, want %v", got, want)
-		}
-	}
-}
-
 func TestSplitOneCaseHoldsOutEveryKthSlice(t *testing.T) {
 	var samples []datasets.Sample
 	for i := range 9 {

@@ -87,7 +87,7 @@ type Runner struct {
 	logMu   sync.Mutex
 	data    onceMap[*Data]
 	models  onceMap[*Trained]
-	targets onceMap[[][]float32] // Offline teacher targets, by teachers' keys and subset: shared by the seeds.
+	targets onceMap[*train.Precomputed] // Offline teacher outputs, by teachers' keys and subset: shared by the seeds.
 	tuned   onceMap[*Tuning]
 	choice  onceMap[*StudentChoice]
 }
@@ -221,18 +221,19 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 			return nil, err
 		}
 		spec.teachers, spec.features = []*Trained{t}, c.Train.Features
+		spec.offline = c.Train.PrecomputeTeachers
 		spec.objective = loss.Objective(losses.FusionMean) // One teacher: every fusion is that teacher.
 	case StudentMeanKD, StudentAdaptiveKD, StudentAdaptiveClassKD, StudentEntropyKD, StudentAdaptiveSemiKD:
 		if spec.teachers, err = r.SiteTeachers(); err != nil {
 			return nil, err
 		}
 		// Each teacher's features are paired with the student's, weighted like its logits (losses.Objective.Loss).
-		// Without feature terms K teachers' forward passes would dominate every step, so their logits are
-		// precomputed; features cannot come with precomputed logits, so with them the teachers run at every step.
+		// K teachers' forward passes would dominate every step, so without feature terms their logits are
+		// precomputed, and with them too when Train.PrecomputeTeachers says so.
 		if loss.Hint != 0 || loss.Attention != 0 {
 			spec.features = c.Train.Features
 		}
-		spec.offline = len(spec.features) == 0
+		spec.offline = len(spec.features) == 0 || c.Train.PrecomputeTeachers
 		// The objectives of the mean and adaptive kinds are part of their cache keys: keep them as they are.
 		switch kind {
 		case StudentMeanKD:
@@ -268,51 +269,26 @@ type trainSpec struct {
 	teachers     []*Trained
 	objective    *losses.Objective // The whole loss: its description is part of the cache key.
 	features     []string
-	// offline precomputes the teachers' logits on the training slices (moved with the augmentation's flips and
-	// rotations) instead of running the teachers at every step.
+	// offline precomputes the teachers' outputs (logits and features) on the training slices, in each view the
+	// augmentation draws (train.Precompute), instead of running the teachers at every step.
 	offline bool
 	// patience > 0 trains until the mean Dice on validation plateaus (train.Job.Validate, Patience).
 	patience   int
 	validation []datasets.Sample
 }
 
-// teacherTargets returns each sample of subset's teachers' logits, concatenated teacher after teacher on the
-// channel axis. They are computed once per Runner for each teachers and subset (every seed's student reuses them).
-func (r *Runner) teacherTargets(subset string, teachers []*Trained, samples []datasets.Sample) ([][]float32, error) {
-	memo := subset
-	for _, t := range teachers {
+// teacherTargets returns the teachers' outputs on the samples of subset (train.Precompute), computed once per
+// Runner for each teachers, subset and features (every seed's student reuses them).
+func (r *Runner) teacherTargets(s trainSpec) (*train.Precomputed, error) {
+	memo := s.subset + "/" + strings.Join(s.features, ",")
+	teachers := make([]*train.Model, len(s.teachers))
+	for i, t := range s.teachers {
 		memo += "/" + t.Key
+		teachers[i] = t.Model
 	}
-	return r.targets.get(memo, func() ([][]float32, error) {
-		targets := make([][]float32, len(samples))
-		for _, t := range teachers {
-			predictor, err := t.Model.NewPredictor(r.Backend)
-			if err != nil {
-				return nil, err
-			}
-			logits, err := predictor.Logits(samples, r.Config.Train.BatchSize)
-			if err != nil {
-				return nil, err
-			}
-			for i := range targets {
-				targets[i] = appendInterleaved(targets[i], logits[i], t.Model.Net.NumClasses())
-			}
-		}
-		return targets, nil
+	return r.targets.get(memo, func() (*train.Precomputed, error) {
+		return train.Precompute(r.Backend, teachers, s.features, s.samples, r.Config.Train.BatchSize)
 	})
-}
-
-// appendInterleaved adds one teacher's per-pixel logits (classes values per pixel) to a target map that holds
-// teachers·classes values per pixel, teacher after teacher.
-func appendInterleaved(target, logits []float32, classes int) []float32 {
-	pixels := len(logits) / classes
-	filled := len(target) / pixels // Values per pixel already there.
-	out := make([]float32, pixels*(filled+classes))
-	for px := range pixels {
-		copy(out[px*(filled+classes):], target[px*filled:(px+1)*filled])
-		copy(out[px*(filled+classes)+filled:], logits[px*classes:(px+1)*classes])
-	}
-	return out
 }
 
 // trainingVersion changes when a change of GoKD's code changes what a configuration trains: models cached by an
@@ -337,7 +313,10 @@ type modelKey struct {
 	Objective           string   // The objective's description (losses.Objective.String): every term and setting.
 	Features            []string
 	Offline             bool
-	Patience            int `json:",omitempty"` // Omitted when 0: the keys of models trained all their steps stay.
+	// OfflineViews marks offline students trained on their teachers' outputs in each view (train.Precompute) —
+	// all of them since it exists; omitted when false, so that online students' keys stay.
+	OfflineViews bool `json:",omitempty"`
+	Patience     int  `json:",omitempty"` // Omitted when 0: the keys of models trained all their steps stay.
 }
 
 const historyFile = "history.json"
@@ -360,7 +339,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	key := modelKey{Version: trainingVersion, Name: s.name, Data: c.Data, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
 		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: s.learningRate, Seed: s.seed,
 		CosineDecay: s.cosine, Objective: s.objective.String(), Features: s.features, Offline: s.offline,
-		Patience: s.patience}
+		OfflineViews: s.offline, Patience: s.patience}
 	teachers := make([]*train.Model, len(s.teachers))
 	for i, t := range s.teachers {
 		key.Teachers = append(key.Teachers, t.Key)
@@ -384,12 +363,12 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 		}
 		data := r.trainingBatches(s.name, s.samples, s.seed)
 		if s.offline {
-			targets, err := r.teacherTargets(s.subset, s.teachers, s.samples)
+			precomputed, err := r.teacherTargets(s)
 			if err != nil {
 				return err
 			}
-			data = data.Targets(targets, len(teachers)*job.Net.NumClasses())
-			job.Teachers, job.TargetTeachers = nil, len(teachers)
+			data = data.Targets(precomputed.Values, precomputed.Length())
+			job.Teachers, job.Precomputed = nil, precomputed
 		}
 		var err error
 		if job.Data, err = data.Done(); err != nil {

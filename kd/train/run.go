@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"iter"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/gokd/gokd/kd/ckpt"
@@ -38,13 +39,14 @@ type Job struct {
 	// objective weights that teacher's logits (see losses.Objective.Loss).
 	Features []string
 
-	// TargetTeachers > 0 distils offline: the teachers' logits were computed beforehand and come with the data, as
-	// a second label tensor [B,S,S,TargetTeachers·classes] (teacher after teacher on the channel axis; see
-	// batch.Config.Targets). The step then runs no teacher network. Exclusive with Teachers.
-	TargetTeachers int
+	// Precomputed, when set, distils offline: the teachers' outputs were computed beforehand (Precompute) and come
+	// with the data as a second label tensor [B, Precomputed.Length()] (batch.Config.Targets), their features
+	// paired with the student's as Features name them (which must be Precomputed.Features). The step then runs no
+	// teacher network. Exclusive with Teachers.
+	Precomputed *Precomputed
 
 	// Data yields batches with inputs [images [B,S,S,C] float32] and labels [labels [B,S,S] int32] (plus the
-	// targets with TargetTeachers), forever (an infinite dataset) or at least for Steps batches.
+	// targets with Precomputed), forever (an infinite dataset) or at least for Steps batches.
 	Data gomlxtrain.Dataset
 
 	Steps        int     // Optimisation steps in all (a resumed run does the remaining ones).
@@ -145,7 +147,10 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 	if err != nil {
 		return nil, nil, err
 	}
-	var data gomlxtrain.Dataset = labelsAsInput{job.Data, 1 + min(job.TargetTeachers, 1)}
+	var data gomlxtrain.Dataset = labelsAsInput{job.Data, 1}
+	if job.Precomputed != nil {
+		data = labelsAsInput{job.Data, 2}
+	}
 	if devices > 1 || job.forceSharding {
 		if data, err = newDataParallel(backend, data, devices); err != nil {
 			return nil, nil, fmt.Errorf("training %q: %w", job.Name, err)
@@ -178,18 +183,19 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 		images, labels := inputs[0], inputs[1]
 		student := mustApply(job.Net, scope.In(studentScope).In("%s", NetScope), images)
 		in := losses.Inputs{Labels: labels, StudentLogits: student.Logits}
-		if job.TargetTeachers > 0 {
-			in.TeacherLogits = splitTeachers(inputs[2], job.TargetTeachers)
+		if job.Precomputed != nil {
+			logits, features := splitPrecomputed(inputs[2], job.Precomputed)
+			for k := range logits {
+				addTeacher(&in, student, k, logits[k], job.Features, features[k])
+			}
 		}
 		for k, teacher := range job.Teachers {
 			out := mustApply(teacher.Net, teacherNetScope(scope, k), images)
-			index := len(in.TeacherLogits) // The objective weights this teacher's pairs like its logits.
-			in.TeacherLogits = append(in.TeacherLogits, StopGradient(out.Logits))
-			for _, name := range job.Features {
-				in.Features = append(in.Features, losses.FeaturePair{
-					Name: fmt.Sprintf("t%d_%s", k, name), Student: student.Features[name],
-					Teacher: StopGradient(out.Features[name]), TeacherIndex: index})
+			features := make([]*Node, len(job.Features))
+			for i, name := range job.Features {
+				features[i] = StopGradient(out.Features[name])
 			}
+			addTeacher(&in, student, k, StopGradient(out.Logits), job.Features, features)
 		}
 		if job.CosineDecay {
 			cosineschedule.New(scope, images.Graph(), student.Logits.DType()).LearningRate(lr).
@@ -330,9 +336,15 @@ func (job *Job) validate() error {
 			return fmt.Errorf("training %q: feature %q is not one of the network's %v", job.Name, f, job.Net.FeatureNames())
 		}
 	}
-	if job.TargetTeachers < 0 || (job.TargetTeachers > 0 && len(job.Teachers) > 0) {
-		return fmt.Errorf("training %q: TargetTeachers %d with %d teacher networks: give one or the other",
-			job.Name, job.TargetTeachers, len(job.Teachers))
+	if p := job.Precomputed; p != nil {
+		if len(job.Teachers) > 0 {
+			return fmt.Errorf("training %q: precomputed outputs of %d teachers and %d teacher networks: give one or the other",
+				job.Name, p.Teachers, len(job.Teachers))
+		}
+		if !slices.Equal(p.Features, job.Features) {
+			return fmt.Errorf("training %q: the teachers' precomputed features are %v, Job.Features %v", job.Name,
+				p.Features, job.Features)
+		}
 	}
 	for k, t := range job.Teachers {
 		if t == nil || t.Net == nil || t.Store == nil {
@@ -486,18 +498,15 @@ func fusionWeights(store *model.Store) ([]float64, error) {
 	return nil, nil
 }
 
-// splitTeachers cuts precomputed targets [B,S,S,K·C] into K teachers' logits [B,S,S,C].
-func splitTeachers(targets *Node, k int) []*Node {
-	channels := targets.Shape().Dimensions[3]
-	if channels%k != 0 {
-		exceptions.Panicf("targets have %d channels, not a multiple of %d teachers", channels, k)
+// addTeacher adds teacher k's logits to the objective's inputs, and its features (one per name of features)
+// paired with the student's, weighted as the objective weights the teacher's logits.
+func addTeacher(in *losses.Inputs, student *nets.Output, k int, logits *Node, features []string, teacher []*Node) {
+	index := len(in.TeacherLogits)
+	in.TeacherLogits = append(in.TeacherLogits, logits)
+	for i, name := range features {
+		in.Features = append(in.Features, losses.FeaturePair{Name: fmt.Sprintf("t%d_%s", k, name),
+			Student: student.Features[name], Teacher: teacher[i], TeacherIndex: index})
 	}
-	perTeacher := channels / k
-	logits := make([]*Node, k)
-	for i := range logits {
-		logits[i] = StopGradient(Slice(targets, AxisRange(), AxisRange(), AxisRange(), AxisRange(i*perTeacher, (i+1)*perTeacher)))
-	}
-	return logits
 }
 
 // labelsAsInput passes each batch's label tensors to the model function too (after the images), where the

@@ -154,36 +154,6 @@ func TestTrainSaveLoadAndDistil(t *testing.T) {
 	if student.ParamCount() >= teacher.ParamCount() {
 		t.Errorf("student has %d parameters, teacher %d", student.ParamCount(), teacher.ParamCount())
 	}
-	// Offline distillation: the two teachers' logits precomputed and carried by the batches.
-	predictor, err := teacher.NewPredictor(backend)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logits, err := predictor.Logits(trainSet, 8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	targets := make([][]float32, len(logits))
-	for i, l := range logits {
-		targets[i] = make([]float32, 0, 2*len(l))
-		for px := 0; px < len(l); px += 2 { // Teacher 0's two logits, then teacher 1's (the same model).
-			targets[i] = append(targets[i], l[px], l[px+1], l[px], l[px+1])
-		}
-	}
-	offlineData, err := batch.New("offline", trainSet).BatchSize(8).Seed(3).Infinite(true).
-		Augment(batch.DefaultAugmentation).Targets(targets, 4).Done()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, history, err = Run(backend, Job{Name: "offline", Net: toyNet(4), TargetTeachers: 2, Data: offlineData, Steps: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, term := range []string{"kl", "target_supervision"} {
-		if _, ok := history.Metrics[term]; !ok {
-			t.Errorf("offline distillation history lacks %q: %v", term, history.Metrics)
-		}
-	}
 	for v := range student.Store.IterVariables() {
 		if !strings.HasPrefix(v.Path(), "/"+NetScope+"/") {
 			t.Errorf("trained student keeps a foreign variable %s", v.Path())
@@ -199,7 +169,7 @@ func TestJobValidation(t *testing.T) {
 		"no data":                          {Name: "x", Net: toyNet(4), Steps: 1},
 		"bad feature":                      {Name: "x", Net: toyNet(4), Data: data, Steps: 1, Features: []string{"nope"}},
 		"empty teacher":                    {Name: "x", Net: toyNet(4), Data: data, Steps: 1, Teachers: []*Model{{}}},
-		"targets without them in the data": {Name: "x", Net: toyNet(4), Data: data, Steps: 1, TargetTeachers: 2},
+		"targets without them in the data": {Name: "x", Net: toyNet(4), Data: data, Steps: 1, Precomputed: &Precomputed{Teachers: 1, Parts: []PrecomputedPart{{Dims: []int{toySize, toySize, 2}}}}},
 	}
 	for name, job := range cases {
 		if _, _, err := Run(backend, job); err == nil {
