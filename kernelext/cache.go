@@ -35,8 +35,14 @@ func ReproductionCacheDir() string {
 	if d := os.Getenv(EnvReproductionCache); d != "" {
 		return d
 	}
+	return repoPath("results", "protocol-notebook")
+}
+
+// repoPath joins elements to the repository's root: the parent of the notebook's folder ($GONB_DIR, notebooks/),
+// else the working directory.
+func repoPath(elem ...string) string {
 	if d := os.Getenv(protocol.GONB_DIR_ENV); d != "" {
-		return filepath.Join(d, "..", "results", "protocol-notebook")
+		return filepath.Join(append([]string{d, ".."}, elem...)...)
 	}
-	return filepath.Join("results", "protocol-notebook")
+	return filepath.Join(elem...)
 }

@@ -32,6 +32,17 @@ func Reproduction() *experiment.Runner {
 	return r
 }
 
+// SixSiteReproduction is the protocol at CPU scale, configs/protocol_cpu6.json (six phantom sites, the teachers'
+// outputs precomputed), read from the repository as `gokd experiment -config` reads it and cached in the
+// repository's committed results/protocol-cpu6: notebook 04 reloads that run (a model whose entry is missing or
+// stale is trained; the whole run takes about an hour on 2 CPU cores).
+func SixSiteReproduction() *experiment.Runner {
+	config := Must1(experiment.ReadConfig(repoPath("configs", "protocol_cpu6.json"), experiment.Default()))
+	r := Must1(experiment.New(MustBackend(), config, repoPath("results", "protocol-cpu6")))
+	r.Progress = TrainProgress
+	return r
+}
+
 // NewExperiment returns the experiment runner of a notebook: config on the chosen backend (MustBackend), trained
 // models cached in CacheDir (so later cells and notebooks reload them), live progress for each model trained.
 // It stops the cell on an invalid configuration.
