@@ -81,6 +81,9 @@ func Precompute(backend compute.Backend, teachers []*Model, features []string, s
 		}
 	}()
 	for k, t := range teachers {
+		if t == nil || t.Net == nil || t.Store == nil {
+			return nil, fmt.Errorf("precomputing teacher outputs: teacher %d is not a trained model", k)
+		}
 		run, err := newTeacherRun(backend, t, features, views[:min(batchSize, len(views))], batchSize)
 		if err != nil {
 			return nil, fmt.Errorf("precomputing the outputs of teacher %d (%s): %w", k, t.Name, err)
@@ -126,9 +129,6 @@ type teacherRun struct {
 // newTeacherRun compiles the teacher's forward pass and learns its outputs' shapes on a first batch.
 func newTeacherRun(backend compute.Backend, teacher *Model, features []string, first []datasets.Sample,
 	batchSize int) (*teacherRun, error) {
-	if teacher == nil || teacher.Net == nil || teacher.Store == nil {
-		return nil, fmt.Errorf("not a trained model")
-	}
 	for _, f := range features {
 		if !slices.Contains(teacher.Net.FeatureNames(), f) {
 			return nil, fmt.Errorf("feature %q is not one of the network's %v", f, teacher.Net.FeatureNames())
