@@ -202,10 +202,7 @@ func retrain(w io.Writer, configPath, cacheDir, into string, kind experiment.Stu
 			return err
 		}
 	}
-	if kind != experiment.StudentAdaptiveKD { // Compare pairs the adaptive kind with the others.
-		students[experiment.StudentAdaptiveKD] = students[kind]
-	}
-	cmp, err := experiment.Compare(students)
+	cmp, err := experiment.Compare([]experiment.FoldStudents{students}, kind)
 	if err != nil {
 		return err
 	}

@@ -59,11 +59,11 @@ func (o overrides) apply(config *experiment.Config) error {
 	}
 	if *o.data != "" {
 		switch config.Data.Source {
-		case "folder", "pair":
-			config.Data.Source, config.Data.Path, config.Data.MaskPath = "folder", *o.data, ""
+		case experiment.SourceFolder, experiment.SourcePair:
+			config.Data.Source, config.Data.Path, config.Data.MaskPath = experiment.SourceFolder, *o.data, ""
 		default:
 			return fmt.Errorf("-data %s: the configuration's Data.Source is %q, the synthetic phantom; -data replaces "+
-				"real data (Data.Source \"folder\" or \"pair\")", *o.data, config.Data.Source)
+				"real data (Data.Source %q or %q)", *o.data, config.Data.Source, experiment.SourceFolder, experiment.SourcePair)
 		}
 	}
 	return nil
@@ -95,52 +95,56 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 	if err != nil {
 		return err
 	}
-	r, err := experiment.New(b, config, cacheDir)
-	if err != nil {
+	open := func(config experiment.Config) (*experiment.Runner, error) {
+		r, err := experiment.New(b, config, cacheDir)
+		if err != nil {
+			return nil, err
+		}
+		r.Log, r.Parallel = stdout, parallel
+		r.Progress = func(name string) (func(train.Progress), func()) {
+			return func(p train.Progress) {
+				_, _ = fmt.Fprintf(stdout, "  %s step %d/%d loss %.3f dice %.3f (%.0f s)\n", p.Job, p.Step, p.Steps,
+					p.Metrics["loss"], p.Metrics["dice"], p.Elapsed.Seconds())
+			}, func() {}
+		}
+		return r, nil
+	}
+	if config.Data.Folds >= 2 && *over.fold < 0 { // Every fold, pooled.
+		cv, err := experiment.RunFolds(config, open)
+		if err != nil {
+			return err
+		}
+		if err := printExperimentReport(stdout, cv.Report(), cv.Comparison); err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "wall time %.0f s\n", cv.WallS)
 		return err
 	}
-	r.Log, r.Parallel = stdout, parallel
-	r.Progress = func(name string) (func(train.Progress), func()) {
-		return func(p train.Progress) {
-			_, _ = fmt.Fprintf(stdout, "  %s step %d/%d loss %.3f dice %.3f (%.0f s)\n", p.Job, p.Step, p.Steps,
-				p.Metrics["loss"], p.Metrics["dice"], p.Elapsed.Seconds())
-		}, func() {}
+	r, err := open(config)
+	if err != nil {
+		return err
 	}
 	res, err := r.Run()
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "\nModels (test cases)\n%s\nDice per site\n%s\nStudents over %d seeds\n%s\n",
-		res.ModelsTable(), res.SiteTable(), len(config.Seeds), res.SummaryTable())
-	if err != nil {
+	if err := printExperimentReport(stdout, res.Report(config), res.Comparison); err != nil {
 		return err
 	}
-	if ch := res.Choice; ch != nil {
-		if _, err := fmt.Fprintf(stdout, "Student rule (teacher's validation Dice %.3f)\n%s\n", ch.TeacherValDice, ch.Table()); err != nil {
-			return err
-		}
-	}
-	if len(res.Tuning) > 0 && len(res.Tuning[0].ValDice) > 0 {
-		if _, err := fmt.Fprintf(stdout, "Tuning on the validation cases\n%s\n", res.TuningTable()); err != nil {
-			return err
-		}
-	}
-	if len(res.FusionWeights) > 0 || len(res.ClassFusionWeights) > 0 || len(res.SemiFusionWeights) > 0 ||
-		len(res.Students[experiment.StudentEntropyKD]) > 0 {
-		if _, err := fmt.Fprintf(stdout, "Fusion weights of the limit-trained teachers\n%s\n", res.FusionTable()); err != nil {
-			return err
-		}
-	}
-	if c := res.Comparison; c != nil && len(c.Tests) == 0 {
-		if _, err := fmt.Fprintf(stdout, "Paired tests over %d test cases: none\nverdict: %s\n", c.Cases, c.Explain()); err != nil {
-			return err
-		}
-	} else if c != nil {
-		if _, err := fmt.Fprintf(stdout, "Paired tests over %d test cases (Dice averaged over %d seeds per case)\n%s\nverdict: %s\n",
-			c.Cases, c.Seeds, c.Table(), c.Explain()); err != nil {
-			return err
-		}
-	}
 	_, err = fmt.Fprintf(stdout, "wall time %.0f s\n", res.WallS)
+	return err
+}
+
+// printExperimentReport writes a report's sections, then the verdict.
+func printExperimentReport(stdout io.Writer, sections []experiment.Section, c *experiment.Comparison) error {
+	for _, section := range sections {
+		if _, err := fmt.Fprintf(stdout, "\n%s\n%s", section.Title, section.Table); err != nil {
+			return err
+		}
+	}
+	if c == nil {
+		return nil
+	}
+	_, err := fmt.Fprintf(stdout, "\nverdict: %s\n", c.Explain())
 	return err
 }

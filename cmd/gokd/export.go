@@ -73,7 +73,7 @@ func (p pairData) apply(config *experiment.Config) {
 		if p.size > 0 {
 			size = p.size
 		}
-		config.Data = experiment.DataConfig{Source: "pair", Path: p.image, MaskPath: p.mask, Size: size,
+		config.Data = experiment.DataConfig{Source: experiment.SourcePair, Path: p.image, MaskPath: p.mask, Size: size,
 			TestFraction: 0.3}
 		// Real MRI at 128² gets the networks sized for it (nets.Teacher, nets.Student), not the flagship's, sized
 		// for the 48² phantom: measured on the shared case at 300 steps, the flagship's student (1.9 k parameters)

@@ -72,7 +72,8 @@ func (c *Config) Workers(n int) *Config { c.workers = n; return c }
 // frozen teacher's outputs precomputed for offline distillation: targets[i] holds NumViews·length values, view
 // after view, view v's being sample i's target seen in that view ([View](sample i, v)). Batches then carry a
 // second label tensor [B, length]: each sample's target in the view that the augmentation drew for it (view 0
-// without augmentation). Intensity jitter is not a view: targets never see it.
+// without augmentation). Intensity jitter is not a view: targets never see it. The dataset keeps targets without
+// copying them (they may take gigabytes): leave them unchanged while it is in use.
 func (c *Config) Targets(targets [][]float32, length int) *Config {
 	c.targets, c.targetLength = targets, length
 	return c
@@ -120,7 +121,7 @@ type Dataset struct {
 	size, channels int
 	images         []float32 // The cache: all samples' images, packed in sample order.
 	masks          []int32
-	targets        []float32 // Config.Targets, packed likewise: NumViews·targetLength per sample (nil without).
+	targets        [][]float32 // Config.Targets, not copied: NumViews·targetLength per sample (nil without).
 
 	epochs atomic.Uint64 // Number of iterations started: the epoch number of the next one.
 
@@ -276,7 +277,8 @@ func (d *Dataset) assemble(j *job) train.Batch {
 	return train.Batch{Inputs: []*tensors.Tensor{images}, Labels: labels}
 }
 
-// packTargets validates and packs Config.Targets into the cache.
+// packTargets validates Config.Targets and keeps them as they are, without a copy: precomputed teacher outputs
+// take gigabytes, and a second copy would double them (the caller must not modify them while the dataset is in use).
 func (d *Dataset) packTargets() error {
 	c := &d.config
 	if c.targets == nil {
@@ -287,14 +289,13 @@ func (d *Dataset) packTargets() error {
 			c.targetLength, len(c.samples))
 	}
 	perSample := NumViews * c.targetLength
-	d.targets = make([]float32, len(c.targets)*perSample)
 	for i, t := range c.targets {
 		if len(t) != perSample {
 			return fmt.Errorf("batch: dataset %q: target %d has %d values, want %d (%d views × %d)", c.name, i, len(t),
 				perSample, NumViews, c.targetLength)
 		}
-		copy(d.targets[i*perSample:], t)
 	}
+	d.targets = c.targets
 	return nil
 }
 
@@ -310,8 +311,7 @@ func (d *Dataset) assembleTargets(j *job) *tensors.Tensor {
 				geometry, _, _ := d.config.augment.draw(d.sampleRNG(j, k))
 				view = geometry.view()
 			}
-			start := (index*NumViews + view) * length
-			copy(flat[k*length:(k+1)*length], d.targets[start:start+length])
+			copy(flat[k*length:(k+1)*length], d.targets[index][view*length:(view+1)*length])
 		}
 	})
 	return targets

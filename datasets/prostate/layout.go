@@ -32,13 +32,13 @@ type CaseFiles struct {
 // ("Case00.nii.gz", "case00_segmentation.nii.gz", "Case00_Segmentation.nii.gz").
 var multiSiteFile = regexp.MustCompile(`(?i)^(case\d+)(_segmentation)?\.(nii|nii\.gz|mha|mhd)$`)
 
-const layoutHelp = "expected either the multi-site layout of Liu et al. (<root>/{BIDMC,HK,I2CVB,ISBI,ISBI_1.5,UCL}/" +
-	"CaseXX.nii.gz with CaseXX_segmentation.nii.gz) or the Decathlon Task05_Prostate layout (<root>/imagesTr and " +
-	"<root>/labelsTr)"
+const layoutHelp = "expected either a multi-site layout (<root>/<site>/CaseXX.nii.gz with CaseXX_segmentation.nii.gz, " +
+	"one folder per site, e.g. Liu et al.'s BIDMC, HK, I2CVB, ISBI, ISBI_1.5, UCL or PROMISE12's site-A … site-D) or " +
+	"the Decathlon Task05_Prostate layout (<root>/imagesTr and <root>/labelsTr)"
 
-// FindCases lists the cases under root, which holds either the multi-site dataset (one folder per site) or the
+// FindCases lists the cases under root, which holds either a multi-site dataset (one folder per site) or the
 // Decathlon Task05_Prostate layout (imagesTr/labelsTr, possibly inside a Task05_Prostate folder). sites restricts
-// the multi-site layout to the given sites (default: all six). With requireAll, a site (or the Decathlon set) with
+// the multi-site layout to the given site folders (default: every site folder, see [DiscoverSites]). With requireAll, a site (or the Decathlon set) with
 // fewer cases than the published dataset is an error, which catches incomplete downloads. Images without
 // segmentation, and segmentations without image, are always errors.
 func FindCases(root string, sites []string, requireAll bool) ([]CaseFiles, error) {
@@ -51,7 +51,15 @@ func FindCases(root string, sites []string, requireAll bool) ([]CaseFiles, error
 		}
 	}
 	if len(sites) == 0 {
-		sites = SiteNames
+		var err error
+		if sites, err = DiscoverSites(root); err != nil {
+			return nil, err
+		}
+		if missing := missingKnownSites(sites); requireAll && len(missing) > 0 {
+			return nil, fmt.Errorf("prostate: dataset folder %s holds %s of Liu et al.'s six sites but not %s: an "+
+				"incomplete download? Load the ones present with Sites(...) or RequireAllCases(false)", root,
+				strings.Join(sites, ", "), strings.Join(missing, ", "))
+		}
 	}
 	var cases []CaseFiles
 	for _, site := range sites {
@@ -157,4 +165,76 @@ func pairCases(site, dir string, images, masks map[string]string, expected int, 
 		cases[i] = CaseFiles{Site: site, Case: name, Image: images[name], Mask: masks[name]}
 	}
 	return cases, nil
+}
+
+// DiscoverSites lists the site folders of a multi-site layout under root, sorted by name: every sub-folder that
+// holds at least one case image (CaseXX.nii.gz and the like). When root holds all six folders of Liu et al.'s
+// dataset, they come in SiteNames order. It fails, naming the folders it did find, when none holds a case.
+func DiscoverSites(root string) ([]string, error) {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return nil, fmt.Errorf("prostate: dataset folder %s: %w", root, err)
+	}
+	var sites, others []string
+	for _, entry := range entries {
+		if !entry.IsDir() || strings.HasPrefix(entry.Name(), ".") {
+			continue
+		}
+		if holdsCases(filepath.Join(root, entry.Name())) {
+			sites = append(sites, entry.Name())
+		} else {
+			others = append(others, entry.Name())
+		}
+	}
+	if len(sites) == 0 {
+		found := "no sub-folders"
+		if len(others) > 0 {
+			found = fmt.Sprintf("sub-folders without case files: %s", strings.Join(others, ", "))
+		}
+		return nil, fmt.Errorf("prostate: dataset folder %s holds no site folder with cases (%s): %s; name the site "+
+			"folders with Loader.Sites (Data.SiteFolders in an experiment)", root, found, layoutHelp)
+	}
+	if all := slices.Clone(SiteNames); len(sites) == len(all) && containsAll(sites, all) {
+		return all, nil
+	}
+	return sites, nil
+}
+
+// holdsCases reports whether dir holds at least one case image of the multi-site naming.
+func holdsCases(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, entry := range entries {
+		if match := multiSiteFile.FindStringSubmatch(entry.Name()); match != nil && match[2] == "" && !entry.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
+// missingKnownSites lists the sites of Liu et al.'s dataset (SiteNames) missing from sites when sites holds some
+// of them; none when it holds all or none of them.
+func missingKnownSites(sites []string) []string {
+	var missing []string
+	for _, name := range SiteNames {
+		if !slices.Contains(sites, name) {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == len(SiteNames) {
+		return nil
+	}
+	return missing
+}
+
+// containsAll reports whether every one of want is in have.
+func containsAll(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
 }

@@ -21,7 +21,8 @@ type Loader struct {
 
 // New returns a loader with the defaults: 128×128 slices (CPU-friendly; use Size(384) for the multi-site
 // dataset's native resolution), one channel, clipping at the 1st and 99th percentile followed by z-score
-// normalisation per volume, all slices kept, all six sites required complete.
+// normalisation per volume, all slices kept, every site folder found loaded (Liu et al.'s six sites required
+// complete).
 func New() *Loader {
 	return &Loader{size: 128, channels: 1, normalization: datasets.ZScore, clip: datasets.DefaultPercentiles,
 		requireAll: true, workers: runtime.GOMAXPROCS(0)}
@@ -45,7 +46,8 @@ func (l *Loader) Clip(p datasets.Percentiles) *Loader { l.clip = p; return l }
 // OnlyProstate keeps only slices whose mask contains prostate.
 func (l *Loader) OnlyProstate(only bool) *Loader { l.onlyProstate = only; return l }
 
-// Sites restricts loading of the multi-site layout to the named site folders (default: all of [SiteNames]).
+// Sites restricts loading of the multi-site layout to the named site folders (default: every site folder found,
+// see [DiscoverSites]).
 func (l *Loader) Sites(names ...string) *Loader { l.sites = names; return l }
 
 // RequireAllCases sets whether a site with fewer cases than the published dataset is an error (default true,

@@ -1,6 +1,7 @@
 package prostate
 
 import (
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -234,7 +235,8 @@ func TestLayoutErrors(t *testing.T) {
 		dir    string
 		want   []string
 	}{
-		"missing site":  {raw(), root, []string{filepath.Join(root, "BIDMC"), "CaseXX_segmentation.nii.gz", "imagesTr"}},
+		"missing site":  {raw().RequireAllCases(true), root, []string{"holds HK", "not BIDMC, I2CVB, ISBI, ISBI_1.5, UCL", "Sites(...)"}},
+		"named missing": {raw().Sites("HK", "BIDMC"), root, []string{filepath.Join(root, "BIDMC"), "CaseXX_segmentation.nii.gz", "imagesTr"}},
 		"partial site":  {New().Sites("HK"), root, []string{"HK", "has 1 cases, want 12", "RequireAllCases(false)"}},
 		"missing root":  {raw(), filepath.Join(root, "nowhere"), []string{"nowhere", "not found"}},
 		"even channels": {raw().Channels(2), root, []string{"channels 2"}},
@@ -256,6 +258,61 @@ func TestLayoutErrors(t *testing.T) {
 	_, err := raw().Sites("HK").Load(root)
 	if err == nil || !strings.Contains(err.Error(), "image without segmentation: "+unpaired) {
 		t.Errorf("unpaired image: err %v", err)
+	}
+}
+
+// Any multi-site folder loads: its site folders are discovered (sorted by name, folders without cases skipped),
+// and a folder without any names what it found.
+func TestDiscoverSites(t *testing.T) {
+	root := t.TempDir()
+	for _, site := range []string{"site-B", "site-A"} {
+		dir := filepath.Join(root, site)
+		writeCase(t, filepath.Join(dir, "Case01.nii.gz"), filepath.Join(dir, "Case01_segmentation.nii.gz"), 4, 4, 2, 1)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "notes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sites, err := DiscoverSites(root)
+	if err != nil || !slices.Equal(sites, []string{"site-A", "site-B"}) {
+		t.Fatalf("DiscoverSites = %v, %v; want [site-A site-B]", sites, err)
+	}
+	samples, err := raw().RequireAllCases(true).Load(root) // No published count for these sites: nothing required.
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := datasets.Sites(samples); !slices.Equal(got, []string{"site-A", "site-B"}) {
+		t.Errorf("loaded sites %v, want [site-A site-B]", got)
+	}
+	_, err = raw().Load(filepath.Join(root, "notes"))
+	if err == nil || !strings.Contains(err.Error(), "no sub-folders") || !strings.Contains(err.Error(), "Sites") {
+		t.Errorf("a folder without site folders: err %v, want one saying so and suggesting Sites", err)
+	}
+	empty := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(empty, "images"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = raw().Load(empty); err == nil || !strings.Contains(err.Error(), "sub-folders without case files: images") {
+		t.Errorf("a folder of empty sub-folders: err %v, want one listing them", err)
+	}
+}
+
+// The team's PROMISE12 folder loads whole with its four inferred sites discovered.
+func TestPromise12Folder(t *testing.T) {
+	dir, err := shared.Promise12(".")
+	if err != nil {
+		t.Skipf("PROMISE12 multi-site folder not available: %v", err)
+	}
+	cases, err := FindCases(dir, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perSite := map[string]int{}
+	for _, c := range cases {
+		perSite[c.Site]++
+	}
+	want := map[string]int{"site-A": 7, "site-B": 10, "site-C": 11, "site-D": 10}
+	if !maps.Equal(perSite, want) {
+		t.Errorf("cases per site %v, want %v", perSite, want)
 	}
 }
 

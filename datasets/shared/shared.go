@@ -60,3 +60,21 @@ func RealCase(from string) (image, mask string, err error) {
 	}
 	return image, mask, nil
 }
+
+// Promise12Name is the folder of the team's multi-site PROMISE12 cases: one folder per inferred site (site-A …
+// site-D), each with CaseXX.nii.gz and CaseXX_segmentation.nii.gz.
+const Promise12Name = "promise12"
+
+// Promise12 returns the folder of the team's multi-site PROMISE12 cases, or an error saying why it is not
+// available.
+func Promise12(from string) (string, error) {
+	data, err := DataDir(from)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(data, Promise12Name)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return "", fmt.Errorf("PROMISE12 folder %s absent", dir)
+	}
+	return dir, nil
+}

@@ -2,7 +2,9 @@ package experiment
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/gokd/gokd/kd/metrics"
 	"github.com/gokd/gokd/kd/stats"
@@ -19,14 +21,21 @@ const (
 // paired with B's.
 type PairedTest struct {
 	A, B StudentKind
-	// Gap is the mean over cases of A − B Dice (0–1) with its bootstrap confidence interval.
+	// Gap is the mean over cases of A − B Dice (0–1) with its hierarchical bootstrap interval: training seeds and
+	// cases (within sites) resampled together (stats.HierarchicalBootstrapCI), so that it includes seed-to-seed
+	// and, over several folds, teacher variation, not only case variation.
 	Gap stats.Interval
+	// CasesOnly is the interval that resamples cases only (each case's Dice averaged over seeds first): the one
+	// GoKD reported before the hierarchical one, kept to show what training randomness adds.
+	CasesOnly stats.Interval
 	// RelativePct is the mean gap relative to B's mean Dice, in percent.
 	RelativePct float64
 	Wilcoxon    stats.Wilcoxon
-	// PHolm is the p-value adjusted by Holm's method over the secondary tests; the primary test's is its own.
+	// PHolm is the p-value adjusted by Holm's method over the secondary tests; a primary test's is its own.
 	PHolm   float64
 	Primary bool
+	// Outcome reads the gap's interval and its Wilcoxon p together (stats.Classify).
+	Outcome stats.Outcome
 }
 
 // MinPairedCases is the fewest test cases the paired tests run on. With one case there is nothing to test: the
@@ -38,13 +47,17 @@ const MinPairedCases = 2
 
 // Comparison is the students' paired comparison over test cases and the reproduction verdict.
 type Comparison struct {
-	Cases int // Test cases paired.
+	Cases int // Test cases paired (over every fold).
 	Seeds int // Seeds averaged per case.
-	// Tests: first the primary test (adaptive − scratch), then the secondary ones, Holm-adjusted together. None
-	// with fewer than MinPairedCases cases.
+	Folds int // Cross-validation folds pooled (1: a single split).
+	// Primary is the adaptive kind the verdict is on (Config.PrimaryKind).
+	Primary StudentKind
+	// Tests: first the primary tests (Primary − scratch, then Primary − all-data scratch when that kind ran), then
+	// the secondary ones, Holm-adjusted together. None with fewer than MinPairedCases cases.
 	Tests    []PairedTest
 	Evidence stats.Evidence
-	// Verdict is stats.Decide's, or stats.NotTested with fewer than MinPairedCases cases (Reason says why).
+	// Verdict is stats.Decide's on Primary − scratch, or stats.NotTested with fewer than MinPairedCases cases
+	// (Reason says why).
 	Verdict stats.Verdict
 	Reason  string `json:",omitempty"` // Why the verdict is stats.NotTested; empty otherwise.
 	// Convergence is the protocol's check that the budget suffices: the student trained from scratch on all
@@ -59,13 +72,22 @@ type Convergence struct {
 	Passed bool           // Gap.Mean ≥ 0.
 }
 
-// Primary returns the primary test: adaptive KD against scratch (the zero PairedTest when none ran: Verdict
+// PrimaryTest returns the primary test against scratch (the zero PairedTest when none ran: Verdict
 // stats.NotTested).
-func (c *Comparison) Primary() PairedTest {
-	if len(c.Tests) == 0 {
-		return PairedTest{}
+func (c *Comparison) PrimaryTest() PairedTest { return c.test(c.Primary, StudentScratch) }
+
+// DataMatchedTest returns the second primary test, against the student trained from scratch on all training
+// data (the zero PairedTest when it did not run).
+func (c *Comparison) DataMatchedTest() PairedTest { return c.test(c.Primary, StudentScratchAll) }
+
+// test returns the test of a against b, or the zero PairedTest.
+func (c *Comparison) test(a, b StudentKind) PairedTest {
+	for _, t := range c.Tests {
+		if t.A == a && t.B == b {
+			return t
+		}
 	}
-	return c.Tests[0]
+	return PairedTest{}
 }
 
 // Explain states the verdict with the numbers it rests on (stats.Evidence.Explain), or why there is none.
@@ -74,6 +96,10 @@ func (c *Comparison) Explain() string {
 		return fmt.Sprintf("%s: %s", c.Verdict, c.Reason)
 	}
 	out := c.Evidence.Explain()
+	if all := c.DataMatchedTest(); all.A != "" {
+		out += fmt.Sprintf("; against the data-matched baseline (%s) %+.1f points, CI [%+.1f, %+.1f], Wilcoxon p %.4f: %s",
+			all.B, 100*all.Gap.Mean, 100*all.Gap.Low, 100*all.Gap.High, all.Wilcoxon.P, all.Outcome)
+	}
 	if conv := c.Convergence; conv != nil && !conv.Passed {
 		out += fmt.Sprintf("; convergence check failed: the all-data scratch student scores %+.1f points against the limited one, 95%% CI [%+.1f, %+.1f], so the verdict describes this budget",
 			100*conv.Gap.Mean, 100*conv.Gap.Low, 100*conv.Gap.High)
@@ -81,80 +107,108 @@ func (c *Comparison) Explain() string {
 	return out
 }
 
-// comparisons lists the tests: the primary one first.
-var comparisons = [][2]StudentKind{
-	{StudentAdaptiveKD, StudentScratch},
-	{StudentSingleKD, StudentScratch},
-	{StudentMeanKD, StudentScratch},
-	{StudentAdaptiveKD, StudentMeanKD},
-	{StudentScratchAll, StudentScratch},
+// FoldStudents are one fold's students: each kind's evaluations, one per seed, in the same seed order for every
+// kind (Results.Students).
+type FoldStudents map[StudentKind][]*Evaluation
+
+// pairs lists the comparisons of the kinds that ran: the primary ones first (primary − scratch, primary −
+// all-data scratch), then every kind's secondary comparisons of kindTable (kindSpec.versus) in table order, each
+// once.
+func pairs(primary StudentKind, ran func(StudentKind) bool) (out [][2]StudentKind, primaries int) {
+	add := func(a, b StudentKind) {
+		if ran(a) && ran(b) && !slices.Contains(out, [2]StudentKind{a, b}) {
+			out = append(out, [2]StudentKind{a, b})
+		}
+	}
+	add(primary, StudentScratch)
+	add(primary, StudentScratchAll)
+	primaries = len(out)
+	for _, k := range kindTable {
+		for _, v := range k.versus {
+			add(k.kind, v)
+		}
+	}
+	return out, primaries
 }
 
-// extraComparisons are the secondary tests of the optional kinds (Config.ExtraKinds), after comparisons: each
-// joins the tests, and the Holm family, only when both its kinds ran.
-var extraComparisons = [][2]StudentKind{
-	{StudentAdaptiveClassKD, StudentScratch},
-	{StudentEntropyKD, StudentScratch},
-	{StudentAdaptiveKD, StudentEntropyKD},
-	{StudentAdaptiveClassKD, StudentAdaptiveKD},
-	{StudentAdaptiveSemiKD, StudentScratch},
-	{StudentAdaptiveSemiKD, StudentAdaptiveKD},
-}
-
-// Compare runs the paired comparisons of the students over test cases: per case, each kind's Dice averaged over
-// its seeds; the primary test (adaptive − scratch) by Wilcoxon signed-rank with a bootstrap CI of the mean gap;
-// the others likewise (those of the optional kinds when they ran: extraComparisons), their p-values
-// Holm-adjusted together. The verdict reads the paper's gain as relative (stats.Evidence; both readings are
-// reported). It returns nil when the scratch or adaptive students are missing, and a Comparison without tests, its
-// Verdict stats.NotTested, with fewer than MinPairedCases test cases.
-func Compare(students map[StudentKind][]*Evaluation) (*Comparison, error) {
-	if len(students[StudentScratch]) == 0 || len(students[StudentAdaptiveKD]) == 0 {
+// Compare runs the paired comparisons of the students over the test cases of one or several folds (each case is
+// tested in one fold): per case, each kind's Dice averaged over its seeds. Each test has a Wilcoxon signed-rank
+// p-value and a hierarchical bootstrap interval of the mean gap that resamples seeds (per fold and kind) and cases
+// (within sites) together. The primary tests — primary − scratch, and primary − all-data scratch, the
+// data-matched baseline — are not adjusted; the secondary ones are Holm-adjusted together. The verdict
+// (stats.Decide) is on primary − scratch; it is stats.Inconclusive when its interval and p disagree. It returns
+// nil when the scratch or primary students are missing, and a Comparison without tests, its Verdict
+// stats.NotTested, with fewer than MinPairedCases test cases.
+func Compare(folds []FoldStudents, primary StudentKind) (*Comparison, error) {
+	if len(folds) == 0 {
 		return nil, nil
 	}
-	perCase := map[StudentKind]map[string]float64{}
-	for kind, evals := range students {
-		perCase[kind] = meanOverSeeds(string(kind), evals).CaseDice
+	for _, f := range folds {
+		if len(f[StudentScratch]) == 0 || len(f[primary]) == 0 {
+			return nil, nil
+		}
 	}
-	var cases []string
-	for c := range perCase[StudentScratch] {
-		cases = append(cases, c)
+	type scores struct {
+		group   int
+		perSeed []float64
 	}
-	slices.Sort(cases)
+	// byKind[kind][case]: the case's fold and its Dice under each seed.
+	byKind := map[StudentKind]map[string]scores{}
+	for g, f := range folds {
+		for kind, evals := range f {
+			if byKind[kind] == nil {
+				byKind[kind] = map[string]scores{}
+			}
+			for _, e := range evals {
+				for c, d := range e.CaseDice {
+					s := byKind[kind][c]
+					s.group, s.perSeed = g, append(s.perSeed, d)
+					byKind[kind][c] = s
+				}
+			}
+		}
+	}
+	cases := slices.Sorted(maps.Keys(byKind[StudentScratch]))
 	if len(cases) == 0 {
 		return nil, fmt.Errorf("experiment: comparing the students: no per-case Dice (evaluations cached by an older version?)")
 	}
-	cmp := &Comparison{Cases: len(cases), Seeds: len(students[StudentScratch])}
+	cmp := &Comparison{Cases: len(cases), Seeds: len(folds[0][StudentScratch]), Folds: len(folds), Primary: primary}
 	if len(cases) < MinPairedCases {
 		cmp.Verdict = stats.NotTested
 		cmp.Reason = fmt.Sprintf("too few test cases for paired tests: %d case (at least %d needed); the students' "+
 			"Dice tables describe this run, they test nothing", len(cases), MinPairedCases)
 		return cmp, nil
 	}
+	list, primaries := pairs(primary, func(k StudentKind) bool { return byKind[k] != nil })
 	var secondary []float64
-	for i, pair := range append(slices.Clone(comparisons), extraComparisons...) {
-		a, b := perCase[pair[0]], perCase[pair[1]]
-		if a == nil || b == nil {
-			continue
-		}
+	for i, pair := range list {
+		a, b := byKind[pair[0]], byKind[pair[1]]
 		x, y, gaps := make([]float64, len(cases)), make([]float64, len(cases)), make([]float64, len(cases))
+		paired := make([]stats.PairedCase, len(cases))
 		for k, c := range cases {
 			av, aok := a[c]
 			bv, bok := b[c]
 			if !aok || !bok {
 				return nil, fmt.Errorf("experiment: comparing %s with %s: case %s is missing", pair[0], pair[1], c)
 			}
-			x[k], y[k], gaps[k] = av, bv, av-bv
+			x[k], y[k] = mean(av.perSeed), mean(bv.perSeed)
+			gaps[k] = x[k] - y[k]
+			paired[k] = stats.PairedCase{Stratum: siteOf(c), Group: av.group, A: av.perSeed, B: bv.perSeed}
 		}
 		w, err := stats.SignedRank(x, y)
 		if err != nil {
 			return nil, fmt.Errorf("experiment: comparing %s with %s: %w", pair[0], pair[1], err)
 		}
-		gap, err := stats.BootstrapMeanCI(gaps, ciLevel, ciResamples, bootstrapSeed)
+		gap, err := stats.HierarchicalBootstrapCI(paired, ciLevel, ciResamples, bootstrapSeed)
 		if err != nil {
 			return nil, fmt.Errorf("experiment: comparing %s with %s: %w", pair[0], pair[1], err)
 		}
-		t := PairedTest{A: pair[0], B: pair[1], Gap: gap, RelativePct: 100 * gap.Mean / mean(y), Wilcoxon: w,
-			PHolm: w.P, Primary: i == 0}
+		casesOnly, err := stats.BootstrapMeanCI(gaps, ciLevel, ciResamples, bootstrapSeed)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: comparing %s with %s: %w", pair[0], pair[1], err)
+		}
+		t := PairedTest{A: pair[0], B: pair[1], Gap: gap, CasesOnly: casesOnly, RelativePct: 100 * gap.Mean / mean(y),
+			Wilcoxon: w, PHolm: w.P, Primary: i < primaries, Outcome: stats.Classify(gap, w.P)}
 		if !t.Primary {
 			secondary = append(secondary, w.P)
 		}
@@ -162,30 +216,27 @@ func Compare(students map[StudentKind][]*Evaluation) (*Comparison, error) {
 	}
 	adjusted := stats.Holm(secondary)
 	for i := range adjusted {
-		cmp.Tests[i+1].PHolm = adjusted[i]
+		cmp.Tests[primaries+i].PHolm = adjusted[i]
+		cmp.Tests[primaries+i].Outcome = stats.Classify(cmp.Tests[primaries+i].Gap, adjusted[i])
 	}
-	for _, t := range cmp.Tests {
-		if t.A == StudentScratchAll && t.B == StudentScratch {
-			cmp.Convergence = &Convergence{Gap: t.Gap, Passed: t.Gap.Mean >= 0}
-		}
+	if conv := cmp.test(StudentScratchAll, StudentScratch); conv.A != "" {
+		cmp.Convergence = &Convergence{Gap: conv.Gap, Passed: conv.Gap.Mean >= 0}
 	}
-	primary := cmp.Tests[0]
-	cmp.Evidence = stats.Evidence{Gap: primary.Gap, ScratchDice: mean(valuesOf(perCase[StudentScratch], cases)), Relative: true}
-	for _, t := range cmp.Tests {
-		if t.A == StudentAdaptiveKD && t.B == StudentMeanKD {
-			cmp.Evidence.VersusMean = t.Gap
-		}
+	first := cmp.PrimaryTest()
+	scratch := make([]float64, len(cases))
+	for k, c := range cases {
+		scratch[k] = mean(byKind[StudentScratch][c].perSeed)
 	}
+	cmp.Evidence = stats.Evidence{Gap: first.Gap, ScratchDice: mean(scratch), Relative: true, P: first.Wilcoxon.P,
+		VersusMean: cmp.test(primary, StudentMeanKD).Gap}
 	cmp.Verdict = stats.Decide(cmp.Evidence)
 	return cmp, nil
 }
 
-func valuesOf(m map[string]float64, keys []string) []float64 {
-	out := make([]float64, len(keys))
-	for i, k := range keys {
-		out[i] = m[k]
-	}
-	return out
+// siteOf is the site of a case key (datasets.Sample.CaseKey: site/case).
+func siteOf(caseKey string) string {
+	site, _, _ := strings.Cut(caseKey, "/")
+	return site
 }
 
 func mean(values []float64) float64 {
@@ -196,11 +247,11 @@ func mean(values []float64) float64 {
 	return sum / float64(len(values))
 }
 
-// Table renders the paired tests: the mean gap in Dice points with its CI, relative gap, the Wilcoxon
-// statistic and p-values (raw and Holm-adjusted).
+// Table renders the paired tests: the mean gap in Dice points with its hierarchical CI (seeds and cases) and
+// the cases-only CI, relative gap, the Wilcoxon statistic and p-values (raw and Holm-adjusted), and the outcome.
 func (c *Comparison) Table() metrics.Table {
-	t := metrics.Table{Columns: []string{"comparison", "gap (Dice points)", fmt.Sprintf("%.0f%% CI", 100*ciLevel),
-		"relative", "Wilcoxon W", "p", "p (Holm)", "cases"}}
+	t := metrics.Table{Columns: []string{"comparison", "gap (Dice points)", fmt.Sprintf("%.0f%% CI (seeds+cases)", 100*ciLevel),
+		"CI (cases only)", "relative", "Wilcoxon W", "p", "p (Holm)", "outcome", "cases"}}
 	for _, test := range c.Tests {
 		name := fmt.Sprintf("%s − %s", test.A, test.B)
 		holm := fmt.Sprintf("%.4f", test.PHolm)
@@ -209,8 +260,10 @@ func (c *Comparison) Table() metrics.Table {
 			holm = "–"
 		}
 		t.Rows = append(t.Rows, []string{name, fmt.Sprintf("%+.1f", 100*test.Gap.Mean),
-			fmt.Sprintf("[%+.1f, %+.1f]", 100*test.Gap.Low, 100*test.Gap.High), fmt.Sprintf("%+.1f%%", test.RelativePct),
-			fmt.Sprintf("%g", test.Wilcoxon.Statistic), fmt.Sprintf("%.4f", test.Wilcoxon.P), holm, fmt.Sprint(c.Cases)})
+			fmt.Sprintf("[%+.1f, %+.1f]", 100*test.Gap.Low, 100*test.Gap.High),
+			fmt.Sprintf("[%+.1f, %+.1f]", 100*test.CasesOnly.Low, 100*test.CasesOnly.High), fmt.Sprintf("%+.1f%%", test.RelativePct),
+			fmt.Sprintf("%g", test.Wilcoxon.Statistic), fmt.Sprintf("%.4f", test.Wilcoxon.P), holm, string(test.Outcome),
+			fmt.Sprint(c.Cases)})
 	}
 	return t
 }

@@ -46,7 +46,7 @@ type Config struct {
 	StudentRule StudentRule `json:",omitzero"`
 
 	// ExtraKinds lists optional student kinds (OptionalStudentKinds: StudentAdaptiveClassKD, StudentEntropyKD,
-	// StudentAdaptiveSemiKD) to train, tune, evaluate and compare besides StudentKinds, which always run. Empty (the
+	// StudentAdaptiveSemiKD, StudentConfidenceKD, StudentScratchCE) to train, tune, evaluate and compare besides StudentKinds, which always run. Empty (the
 	// default): none. The models of the other kinds, and their cache keys, are the same with or without them.
 	ExtraKinds []StudentKind `json:",omitempty"`
 	// SemiLabelledRepeat > 1 repeats the labelled slices that many times in the training data of the
@@ -54,6 +54,19 @@ type Config struct {
 	// more labelled images: with 2 labelled cases per site out of 6, 2 makes half of each batch labelled instead of
 	// a third. 0 or 1: each slice once.
 	SemiLabelledRepeat int `json:",omitempty"`
+
+	// PrimaryKind is the adaptive student kind the verdict is on, decided before the run: StudentAdaptiveKD (the
+	// default, global learned teacher weights) or another distilled kind of Kinds, e.g. StudentConfidenceKD (weights
+	// per input). The other adaptive kinds are secondary comparisons.
+	PrimaryKind StudentKind `json:",omitempty"`
+}
+
+// Primary returns PrimaryKind, or StudentAdaptiveKD when unset.
+func (c Config) Primary() StudentKind {
+	if c.PrimaryKind == "" {
+		return StudentAdaptiveKD
+	}
+	return c.PrimaryKind
 }
 
 // Kinds lists the student kinds the experiment trains, in table order: StudentKinds, then the optional kinds of
@@ -118,6 +131,19 @@ type Setting struct {
 	KL           float64 // Weight of the KL term; unused from scratch.
 }
 
+// Source is where an experiment's images come from (DataConfig.Source).
+type Source string
+
+// Data sources.
+const (
+	SourcePhantom Source = "phantom" // The synthetic multi-site phantom (package datasets/phantom); "" means it too.
+	SourceFolder  Source = "folder"  // A multi-site folder of real volumes, <Path>/<site>/CaseXX.nii.gz.
+	SourcePair    Source = "pair"    // One image and its mask: a smoke run on real pixels (see DataConfig).
+)
+
+// Sources lists the valid data sources.
+var Sources = []Source{SourcePhantom, SourceFolder, SourcePair}
+
 // DataConfig selects the data: the synthetic multi-site phantom (the default), a folder of the multi-site prostate
 // dataset, or a single image/mask pair.
 //
@@ -126,8 +152,11 @@ type Setting struct {
 // for its tests (Comparison.Verdict stats.NotTested). It runs the whole pipeline on real pixels as a smoke run,
 // honestly labelled; it measures nothing about distillation. The benchmark on real data is Source "folder".
 type DataConfig struct {
-	Source string // "phantom" (default), "folder" (Path holds one folder per site) or "pair" (Path, MaskPath).
+	Source Source // SourcePhantom (default), SourceFolder (Path holds one folder per site) or SourcePair.
 	Path   string
+	// SiteFolders names the site folders of Source SourceFolder to load, in order; empty: every sub-folder of
+	// Path that holds cases (prostate.DiscoverSites).
+	SiteFolders []string `json:",omitempty"`
 	// MaskPath is the segmentation of Path for Source "pair". With Source "pair", Path and MaskPath both empty
 	// read the team's shared real case (package datasets/shared: shared/data/prostate-case00 beside the checkout,
 	// found from the working directory), so that a committed configuration names no machine's paths.
@@ -222,7 +251,7 @@ type LossSpec struct {
 // space-to-depth stem, 3 seeds.
 func Default() Config {
 	return Config{
-		Data: DataConfig{Source: "phantom", Size: 48, Sites: 3, CasesPerSite: 10, SlicesPerCase: 12, SiteShift: 1,
+		Data: DataConfig{Source: SourcePhantom, Size: 48, Sites: 3, CasesPerSite: 10, SlicesPerCase: 12, SiteShift: 1,
 			Seed: 1, ValFraction: 0, TestFraction: 0.3},
 		Teacher: NetSpec{Levels: 3, BaseWidth: 8},
 		// The stem runs the students at 24²: several times faster than the teacher (1.6–1.9× without it) and about
@@ -373,6 +402,11 @@ func (l LossSpec) teacherObjective() (*losses.Objective, error) {
 // Validate reports a configuration that cannot run.
 func (c Config) Validate() error {
 	switch {
+	case c.Data.Source != "" && !slices.Contains(Sources, c.Data.Source):
+		return fmt.Errorf("experiment: unknown Data.Source %q, want one of %q", c.Data.Source, Sources)
+	case len(c.Data.SiteFolders) > 0 && c.Data.Source != SourceFolder:
+		return fmt.Errorf("experiment: Data.SiteFolders %q name the site folders of Data.Source %q, not of %q",
+			c.Data.SiteFolders, SourceFolder, c.Data.Source)
 	case c.Data.Size <= 0:
 		return fmt.Errorf("experiment: Data.Size %d", c.Data.Size)
 	case c.Train.BatchSize <= 0 || c.Train.TeacherSteps <= 0 || c.Train.SiteTeacherSteps < 0 || c.Train.StudentSteps <= 0:
@@ -387,7 +421,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("experiment: unknown LimitedTeachers %q, want %q or %q", c.LimitedTeachers, TeachersPerSite, TeachersRandom)
 	case c.LimitedTeachers == TeachersRandom && (c.RandomTeachers <= 0 || c.RandomTeacherCases <= 0):
 		return fmt.Errorf("experiment: LimitedTeachers %q needs positive RandomTeachers and RandomTeacherCases", TeachersRandom)
-	case c.Data.Source == "pair" && c.LimitedTeachers == TeachersRandom:
+	case c.Data.Source == SourcePair && c.LimitedTeachers == TeachersRandom:
 		return fmt.Errorf("experiment: Data.Source \"pair\" is one case, which has no random case subsets: its limit-trained teachers are %d slab teachers (RandomTeachers, without LimitedTeachers %q)",
 			c.SlabTeachers(), TeachersRandom)
 	case len(c.Seeds) == 0:
@@ -412,6 +446,9 @@ func (c Config) Validate() error {
 			return fmt.Errorf("experiment: ExtraKinds: %s distils on the training cases whose labels the students do not get, but StudentCasesPerSite %d gives them every case",
 				kind, c.StudentCasesPerSite)
 		}
+	}
+	if p := c.Primary(); !slices.Contains(c.Kinds(), p) || !p.Distilled() {
+		return fmt.Errorf("experiment: PrimaryKind %q: want a distilled student kind that runs (one of %v, or ExtraKinds)", p, c.Kinds())
 	}
 	if len(c.StudentCandidates) > 0 && c.Data.ValFraction <= 0 {
 		return fmt.Errorf("experiment: StudentCandidates need validation cases to choose from, but Data.ValFraction is 0")

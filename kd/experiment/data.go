@@ -1,9 +1,13 @@
 package experiment
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 
 	"github.com/gokd/gokd/datasets"
@@ -26,6 +30,10 @@ type Data struct {
 	TeacherTrain   [][]datasets.Sample
 	// StudentTrain is the students' (limited) labelled training data.
 	StudentTrain []datasets.Sample
+	// Fingerprint identifies the files of Source SourceFolder (dataFingerprint); empty for the other sources. The
+	// models' cache keys hold it instead of the folder's path, so that the same data keys the same models on any
+	// machine, wherever its folder lies.
+	Fingerprint string
 }
 
 // studentUnlabelled returns the other training slices — those of the cases StudentTrain leaves out — with their
@@ -81,6 +89,11 @@ func loadData(c Config) (*Data, error) {
 		}
 	}
 	d := &Data{Train: split.Train, Val: split.Val, Test: split.Test}
+	if c.Data.Source == SourceFolder {
+		if d.Fingerprint, err = dataFingerprint(c.Data); err != nil {
+			return nil, err
+		}
+	}
 	d.Sites, d.SiteTrain = datasets.SubsetsBySite(d.Train)
 	d.TeacherSubsets, d.TeacherTrain = d.Sites, d.SiteTrain
 	switch {
@@ -89,7 +102,7 @@ func loadData(c Config) (*Data, error) {
 			return nil, fmt.Errorf("experiment: limit-trained teachers: %w", err)
 		}
 		d.TeacherSubsets = subsetNames("random", c.RandomTeachers)
-	case c.Data.Source == "pair":
+	case c.Data.Source == SourcePair:
 		k := c.SlabTeachers()
 		if d.TeacherTrain, err = slabs(d.Train, k); err != nil {
 			return nil, fmt.Errorf("experiment: limit-trained teachers: %w", err)
@@ -155,15 +168,16 @@ func slabs(train []datasets.Sample, k int) ([][]datasets.Sample, error) {
 // the experiment is a smoke run of the pipeline on real pixels, not a benchmark (see splitOneCase).
 func loadSamples(c DataConfig) ([]datasets.Sample, error) {
 	switch c.Source {
-	case "", "phantom":
+	case "", SourcePhantom:
 		return phantom.New().Sites(c.Sites).CasesPerSite(c.CasesPerSite).SlicesPerCase(c.SlicesPerCase).
 			Size(c.Size).SiteShift(c.SiteShift).Seed(c.Seed).Generate()
-	case "folder":
-		if c.Path == "" {
-			return nil, fmt.Errorf("experiment: Data.Source \"folder\" needs Data.Path, the dataset's folder (gokd experiment -data DIR)")
+	case SourceFolder:
+		dir, err := dataFolder(c)
+		if err != nil {
+			return nil, err
 		}
-		return prostate.New().Size(c.Size).Load(c.Path)
-	case "pair":
+		return prostate.New().Size(c.Size).Sites(c.SiteFolders...).Load(dir)
+	case SourcePair:
 		image, mask := c.Path, c.MaskPath
 		if image == "" && mask == "" {
 			var err error
@@ -176,7 +190,7 @@ func loadSamples(c DataConfig) ([]datasets.Sample, error) {
 		}
 		return prostate.New().Size(c.Size).LoadPair(image, mask, "case", "case00")
 	}
-	return nil, fmt.Errorf("experiment: unknown Data.Source %q, want \"phantom\", \"folder\" or \"pair\"", c.Source)
+	return nil, fmt.Errorf("experiment: unknown Data.Source %q, want one of %q", c.Source, Sources)
 }
 
 // limitCasesPerSite keeps n cases of each site, chosen by a seeded shuffle (all cases when n is 0).
@@ -195,4 +209,60 @@ func limitCasesPerSite(samples []datasets.Sample, n int, seed uint64) []datasets
 		}
 	}
 	return slices.DeleteFunc(slices.Clone(samples), func(s datasets.Sample) bool { return !keep[s.CaseKey()] })
+}
+
+// dataFolder is the folder of Source SourceFolder: Data.Path, or the team's shared PROMISE12 folder (package
+// datasets/shared, found from the working directory) when Path is empty, so that a committed configuration names
+// no machine's paths.
+func dataFolder(c DataConfig) (string, error) {
+	if c.Path != "" {
+		return c.Path, nil
+	}
+	dir, err := shared.Promise12(".")
+	if err != nil {
+		return "", fmt.Errorf("experiment: Data.Source %q without Data.Path reads the shared PROMISE12 folder: %w (give the folder with gokd experiment -data DIR)", SourceFolder, err)
+	}
+	return dir, nil
+}
+
+// dataFolderName names the folder of Source SourceFolder in words.
+func dataFolderName(c DataConfig) string {
+	if c.Path == "" {
+		return "the shared " + shared.Promise12Name + " folder"
+	}
+	return c.Path
+}
+
+// dataFingerprint is the SHA-256 of the cases of Source SourceFolder — each case's site, name, and the bytes of
+// its image and mask files, in FindCases order — in hex.
+func dataFingerprint(c DataConfig) (string, error) {
+	dir, err := dataFolder(c)
+	if err != nil {
+		return "", err
+	}
+	cases, err := prostate.FindCases(dir, c.SiteFolders, true)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, cf := range cases {
+		fmt.Fprintf(h, "%s/%s\n", cf.Site, cf.Case)
+		for _, path := range []string{cf.Image, cf.Mask} {
+			if err := hashFile(h, path); err != nil {
+				return "", fmt.Errorf("experiment: fingerprinting the data: %w", err)
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// hashFile writes the bytes of the file at path to h.
+func hashFile(h io.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(h, f)
+	return err
 }

@@ -83,7 +83,7 @@ func (r *Runner) Export(name, path string, overwrite bool) (*deploy.Description,
 			Steps: steps, Backend: r.Backend.Name(), GoKD: kd.Version, Exported: time.Now().UTC().Format(time.RFC3339),
 			Metrics: ckpt.Metrics{"test_dice": eval.Dice, "test_dice_std": eval.DiceStd, "test_hd95_mm": eval.HD95MM,
 				"ms_per_slice": eval.MsPerSlice}}}
-	if src := r.Config.Data.Source; src == "" || src == "phantom" {
+	if src := r.Config.Data.Source; src == "" || src == SourcePhantom {
 		d.Provenance.Notes = "trained on the synthetic phantom: real MRI is outside its training distribution"
 	}
 	d = deploy.Describe(t.Model, d)
@@ -96,14 +96,14 @@ func (r *Runner) Export(name, path string, overwrite bool) (*deploy.Description,
 // describeData says in words what data a configuration trains on.
 func describeData(c DataConfig) string {
 	switch c.Source {
-	case "", "phantom":
+	case "", SourcePhantom:
 		return fmt.Sprintf("synthetic phantom: %d sites × %d cases × %d slices at %d², seed %d", c.Sites,
 			c.CasesPerSite, c.SlicesPerCase, c.Size, c.Seed)
-	case "folder":
-		return fmt.Sprintf("multi-site prostate MRI from %s at %d²", c.Path, c.Size)
-	case "pair":
+	case SourceFolder:
+		return fmt.Sprintf("multi-site prostate MRI from %s at %d²", dataFolderName(c), c.Size)
+	case SourcePair:
 		return fmt.Sprintf("one prostate MRI case, %s with %s, at %d² (test: held-out slices)", c.Path, c.MaskPath,
 			c.Size)
 	}
-	return c.Source
+	return string(c.Source)
 }

@@ -145,7 +145,7 @@ func (r *Runner) Run() (*Results, error) {
 			}
 		}
 	}
-	if res.Comparison, err = Compare(res.Students); err != nil {
+	if res.Comparison, err = Compare([]FoldStudents{res.Students}, r.Config.Primary()); err != nil {
 		return nil, err
 	}
 	res.WallS = time.Since(start).Seconds()

@@ -24,51 +24,6 @@ const (
 	SiteTeacherName = "site_teacher" // A limit-trained teacher: one site's (or one random subset's) training data.
 )
 
-// StudentKind is a way of training the student; a student is its kind + "-s" + seed (see StudentName).
-type StudentKind string
-
-// Student kinds.
-const (
-	StudentScratch    StudentKind = "student_scratch"     // Baseline: the student trained from scratch on the students' data.
-	StudentScratchAll StudentKind = "student_scratch_all" // Baseline: the student trained from scratch on all training data.
-	StudentSingleKD   StudentKind = "student_single_kd"   // Distilled from the well-trained teacher (logits and features).
-	StudentMeanKD     StudentKind = "student_mean_kd"     // Distilled from the limit-trained teachers, averaged (logits and features).
-	StudentAdaptiveKD StudentKind = "student_adaptive_kd" // Distilled from the limit-trained teachers, fused with learned weights (logits and features).
-)
-
-// Optional student kinds: other fusions of the limit-trained teachers, trained only when Config.ExtraKinds lists
-// them (logits and features, like StudentAdaptiveKD).
-const (
-	// StudentAdaptiveClassKD fuses the teachers with learned weights per class: one softmax over the teachers for
-	// each class (losses.Objective.Fusion(losses.FusionAdaptive, true)), trained by the target supervision.
-	StudentAdaptiveClassKD StudentKind = "student_adaptive_class_kd"
-	// StudentEntropyKD weighs the teachers at every pixel by their confidence (the lower a teacher's entropy there,
-	// the more it counts: losses.EntropyWeightedTeacherProbs); nothing is learned. Its feature pairs weigh 1/K.
-	StudentEntropyKD StudentKind = "student_entropy_kd"
-	// StudentAdaptiveSemiKD is the secondary arm, distillation's realistic use: the adaptive student (global learned
-	// weights, logits and features) distils on every training image — the teachers' soft targets need no labels —
-	// while its label terms see the labels of the students' limited cases only (Data.studentUnlabelled;
-	// losses.Objective.PartialLabels). Its baseline is still StudentScratch, trained on those labels alone.
-	StudentAdaptiveSemiKD StudentKind = "student_adaptive_semi_kd"
-)
-
-// StudentKinds lists the student kinds every experiment trains, in the order tables show them. Config.Kinds adds
-// the optional ones configured.
-var StudentKinds = []StudentKind{StudentScratch, StudentScratchAll, StudentSingleKD, StudentMeanKD, StudentAdaptiveKD}
-
-// OptionalStudentKinds lists the kinds Config.ExtraKinds may add, in the order tables show them (after
-// StudentKinds).
-var OptionalStudentKinds = []StudentKind{StudentAdaptiveClassKD, StudentEntropyKD, StudentAdaptiveSemiKD}
-
-// knownKinds lists every student kind, the optional ones included, in table order.
-func knownKinds() []StudentKind { return append(slices.Clone(StudentKinds), OptionalStudentKinds...) }
-
-// Distilled reports whether the kind learns from teachers (and so has a temperature and a KL weight to tune).
-func (k StudentKind) Distilled() bool { return k != StudentScratch && k != StudentScratchAll }
-
-// StudentName names the student of a kind trained with a seed.
-func StudentName(kind StudentKind, seed int64) string { return fmt.Sprintf("%s-s%d", kind, seed) }
-
 // Runner trains, caches and evaluates the models of one experiment. Create it with New.
 type Runner struct {
 	Backend compute.Backend
@@ -194,8 +149,8 @@ func (c Config) baseSetting() Setting {
 	return Setting{LearningRate: c.Train.StudentLearningRate, Temperature: c.Loss.Temperature, KL: c.Loss.KL}
 }
 
-// student trains (or reloads) a student of a kind under a name, with seed and setting. The objective is the
-// whole description of the loss: which fusion each kind gets, and which terms, is decided here and nowhere else.
+// student trains (or reloads) a student of a kind under a name, with seed and setting: its teachers, data and
+// objective are the kind's entry of kindTable.
 func (r *Runner) student(kind StudentKind, name string, seed int64, setting Setting) (*Trained, error) {
 	d, err := r.Data()
 	if err != nil {
@@ -210,20 +165,28 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 	loss.Temperature, loss.KL = setting.Temperature, setting.KL
 	spec := trainSpec{name: name, net: net, subset: "students", samples: d.StudentTrain,
 		steps: c.Train.StudentSteps, learningRate: setting.LearningRate, seed: seed, cosine: c.Train.CosineDecay}
-	switch kind {
-	case StudentScratch:
-		spec.objective = loss.scratchObjective()
-	case StudentScratchAll:
-		spec.subset, spec.samples, spec.objective = "all", d.Train, loss.scratchObjective()
-	case StudentSingleKD:
+	k, err := kind.spec()
+	if err != nil {
+		return nil, err
+	}
+	spec.objective = k.objective(loss)
+	switch k.data {
+	case allCases:
+		spec.subset, spec.samples = "all", d.Train
+	case semiCases:
+		if spec.subset, spec.samples, err = d.semiSamples(c.SemiLabelledRepeat); err != nil {
+			return nil, fmt.Errorf("experiment: %s: %w (StudentCasesPerSite %d)", name, err, c.StudentCasesPerSite)
+		}
+	}
+	switch k.teachers {
+	case wellTrained:
 		t, err := r.Teacher()
 		if err != nil {
 			return nil, err
 		}
 		spec.teachers, spec.features = []*Trained{t}, c.Train.Features
 		spec.offline = c.Train.PrecomputeTeachers
-		spec.objective = loss.Objective(losses.FusionMean) // One teacher: every fusion is that teacher.
-	case StudentMeanKD, StudentAdaptiveKD, StudentAdaptiveClassKD, StudentEntropyKD, StudentAdaptiveSemiKD:
+	case limitedTrained:
 		if spec.teachers, err = r.SiteTeachers(); err != nil {
 			return nil, err
 		}
@@ -234,24 +197,6 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 			spec.features = c.Train.Features
 		}
 		spec.offline = len(spec.features) == 0 || c.Train.PrecomputeTeachers
-		// The objectives of the mean and adaptive kinds are part of their cache keys: keep them as they are.
-		switch kind {
-		case StudentMeanKD:
-			spec.objective = loss.Objective(losses.FusionMean)
-		case StudentAdaptiveKD:
-			spec.objective = loss.Objective(losses.FusionAdaptive)
-		case StudentAdaptiveClassKD:
-			spec.objective = loss.Objective(losses.FusionAdaptive).Fusion(losses.FusionAdaptive, true)
-		case StudentEntropyKD:
-			spec.objective = loss.Objective(losses.FusionEntropy)
-		case StudentAdaptiveSemiKD:
-			if spec.subset, spec.samples, err = d.semiSamples(c.SemiLabelledRepeat); err != nil {
-				return nil, fmt.Errorf("experiment: %s: %w (StudentCasesPerSite %d)", name, err, c.StudentCasesPerSite)
-			}
-			spec.objective = loss.Objective(losses.FusionAdaptive).PartialLabels(true)
-		}
-	default:
-		return nil, fmt.Errorf("experiment: unknown student kind %q, want one of %v", kind, knownKinds())
 	}
 	return r.train(spec)
 }
@@ -301,7 +246,8 @@ const trainingVersion = 4
 type modelKey struct {
 	Version             int
 	Name                string
-	Data                DataConfig
+	Data                DataConfig // Path left out for Source SourceFolder: DataFingerprint identifies its files.
+	DataFingerprint     string     `json:",omitempty"`
 	StudentCasesPerSite int
 	Net                 NetSpec
 	Subset              string
@@ -336,7 +282,15 @@ func (r *Runner) train(s trainSpec) (*Trained, error) {
 
 func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	c := r.Config
-	key := modelKey{Version: trainingVersion, Name: s.name, Data: c.Data, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
+	d, err := r.Data()
+	if err != nil {
+		return nil, err
+	}
+	keyData := c.Data
+	if keyData.Source == SourceFolder {
+		keyData.Path = ""
+	}
+	key := modelKey{Version: trainingVersion, Name: s.name, Data: keyData, DataFingerprint: d.Fingerprint, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
 		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: s.learningRate, Seed: s.seed,
 		CosineDecay: s.cosine, Objective: s.objective.String(), Features: s.features, Offline: s.offline,
 		OfflineViews: s.offline, Patience: s.patience}

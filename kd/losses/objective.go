@@ -53,7 +53,13 @@ const (
 	FusionMean     TeacherFusion = "mean"     // MeanTeacherProbs.
 	FusionEntropy  TeacherFusion = "entropy"  // EntropyWeightedTeacherProbs.
 	FusionAdaptive TeacherFusion = "adaptive" // AdaptiveTeacherProbs, trained by TargetSupervisionLoss.
+	// FusionConfidence weighs the teachers on each sample by their loss against its labels (CA-MKD):
+	// ConfidenceWeightedTeacherProbs. Input-dependent, nothing learned.
+	FusionConfidence TeacherFusion = "confidence"
 )
+
+// fusions lists the valid teacher fusions.
+var fusions = []TeacherFusion{FusionMean, FusionEntropy, FusionAdaptive, FusionConfidence}
 
 // Terms maps a term name (TermDice, ...) to its unweighted scalar value. Only computed terms are present.
 type Terms map[string]*Node
@@ -120,11 +126,8 @@ func FromScope(scope *model.Scope) (*Objective, error) {
 
 // Validate reports an unknown fusion, a negative weight or a non-positive temperature.
 func (o *Objective) Validate() error {
-	switch o.fusion {
-	case FusionMean, FusionEntropy, FusionAdaptive:
-	default:
-		return fmt.Errorf("unknown teacher fusion %q (%s), want %q, %q or %q",
-			o.fusion, ParamTeacherFusion, FusionMean, FusionEntropy, FusionAdaptive)
+	if !slices.Contains(fusions, o.fusion) {
+		return fmt.Errorf("unknown teacher fusion %q (%s), want one of %q", o.fusion, ParamTeacherFusion, fusions)
 	}
 	var negative []string
 	for name, weight := range o.weights() {
@@ -241,6 +244,8 @@ type Inputs struct {
 //   - FusionMean: 1/K per teacher;
 //   - FusionEntropy: 1/K per teacher too, since its weights are per pixel at the logits' resolution, and have no
 //     counterpart on feature maps of other sizes and of a teacher's own making;
+//   - FusionConfidence: each teacher's per-sample confidence weights ([ConfidenceTeacherWeights]) averaged over the
+//     batch;
 //   - FusionAdaptive: the learned global weights softmax(w) of [AdaptiveTeacherProbs] (averaged over classes when
 //     per class), under StopGradient: only the target supervision trains them, or they would learn to favour the
 //     teacher whose features are easiest to match rather than the one whose predictions are right.
@@ -314,6 +319,8 @@ func (o *Objective) addDistillation(scope *model.Scope, in Inputs, add func(stri
 		target = MeanTeacherProbs(teachers, temperature)
 	case FusionEntropy:
 		target = EntropyWeightedTeacherProbs(teachers, temperature)
+	case FusionConfidence:
+		target = ConfidenceWeightedTeacherProbs(in.Labels, teachers, temperature)
 	case FusionAdaptive:
 		target = AdaptiveTeacherProbs(scope, teachers, temperature, o.adaptivePerClass)
 		add(TermTargetSupervision, func() *Node { return targetSupervision(in.Labels, target, o.partialLabels) })
@@ -341,6 +348,9 @@ func (o *Objective) featureTeacherWeights(scope *model.Scope, in Inputs) *Node {
 		}
 	}
 	logits := in.TeacherLogits[0]
+	if o.fusion == FusionConfidence { // Per sample; the feature pairs take the batch's mean weights.
+		return ReduceMean(ConfidenceTeacherWeights(in.Labels, in.TeacherLogits), 1)
+	}
 	if o.fusion != FusionAdaptive {
 		return DivScalar(Ones(logits.Graph(), shapes.Make(logits.DType(), numTeachers)), float64(numTeachers))
 	}

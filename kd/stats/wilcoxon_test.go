@@ -2,6 +2,7 @@ package stats
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -110,15 +111,62 @@ func TestDecide(t *testing.T) {
 		e    Evidence
 		want Verdict
 	}{
-		{"large relative gain", Evidence{Gap: ci(0.05, 0.02, 0.08), ScratchDice: 0.5, VersusMean: notWorse, Relative: true}, Reproduced},
-		{"same gain read as absolute", Evidence{Gap: ci(0.05, 0.02, 0.08), ScratchDice: 0.5, VersusMean: notWorse}, Partial},
-		{"small gain", Evidence{Gap: ci(0.02, 0.01, 0.03), ScratchDice: 0.5, VersusMean: notWorse, Relative: true}, Partial},
-		{"worse than mean-KD", Evidence{Gap: ci(0.05, 0.02, 0.08), ScratchDice: 0.5, VersusMean: worse, Relative: true}, Partial},
-		{"CI contains 0", Evidence{Gap: ci(0.05, -0.01, 0.1), ScratchDice: 0.5, VersusMean: notWorse, Relative: true}, NotReproduced},
-		{"CI below 0", Evidence{Gap: ci(-0.05, -0.08, -0.02), ScratchDice: 0.5, VersusMean: notWorse, Relative: true}, Reversed},
+		{"large relative gain", Evidence{Gap: ci(0.05, 0.02, 0.08), ScratchDice: 0.5, VersusMean: notWorse, Relative: true, P: 0.001}, Reproduced},
+		{"same gain read as absolute", Evidence{Gap: ci(0.05, 0.02, 0.08), ScratchDice: 0.5, VersusMean: notWorse, P: 0.001}, Partial},
+		{"small gain", Evidence{Gap: ci(0.02, 0.01, 0.03), ScratchDice: 0.5, VersusMean: notWorse, Relative: true, P: 0.01}, Partial},
+		{"worse than mean-KD", Evidence{Gap: ci(0.05, 0.02, 0.08), ScratchDice: 0.5, VersusMean: worse, Relative: true, P: 0.001}, Partial},
+		{"CI contains 0", Evidence{Gap: ci(0.05, -0.01, 0.1), ScratchDice: 0.5, VersusMean: notWorse, Relative: true, P: 0.3}, NotReproduced},
+		{"CI below 0", Evidence{Gap: ci(-0.05, -0.08, -0.02), ScratchDice: 0.5, VersusMean: notWorse, Relative: true, P: 0.002}, Reversed},
+		// The interval and the test disagree: neither decides.
+		{"CI above 0, p not significant", Evidence{Gap: ci(0.05, 0.02, 0.08), ScratchDice: 0.5, VersusMean: notWorse, Relative: true, P: 0.06}, Inconclusive},
+		{"CI contains 0, p significant", Evidence{Gap: ci(0.05, -0.01, 0.1), ScratchDice: 0.5, VersusMean: notWorse, Relative: true, P: 0.04}, Inconclusive},
+		{"CI below 0, p not significant", Evidence{Gap: ci(-0.05, -0.08, -0.02), ScratchDice: 0.5, VersusMean: notWorse, Relative: true, P: 0.2}, Inconclusive},
 	} {
 		if got := Decide(c.e); got != c.want {
 			t.Errorf("%s: %q, want %q (%s)", c.name, got, c.want, c.e.Explain())
+		}
+	}
+}
+
+// The hierarchical interval: with one seed per method it is the stratified case bootstrap; seed-to-seed spread
+// widens it; its point estimate is the mean of the seed-averaged gaps; bad inputs are errors.
+func TestHierarchicalBootstrapCI(t *testing.T) {
+	var steady, noisy []PairedCase
+	for i := range 12 {
+		gap := 0.05 + 0.01*float64(i%4)
+		site := fmt.Sprintf("site%d", i%3)
+		steady = append(steady, PairedCase{Stratum: site, Group: i % 2, A: []float64{0.7 + gap, 0.7 + gap, 0.7 + gap}, B: []float64{0.7, 0.7, 0.7}})
+		// The same seed means, but seeds that differ by ±0.1 between trainings.
+		noisy = append(noisy, PairedCase{Stratum: site, Group: i % 2, A: []float64{0.6 + gap, 0.7 + gap, 0.8 + gap}, B: []float64{0.8, 0.7, 0.6}})
+	}
+	a, err := HierarchicalBootstrapCI(steady, 0.95, 4000, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := HierarchicalBootstrapCI(noisy, 0.95, 4000, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(a.Mean-b.Mean) > 1e-12 || math.Abs(a.Mean-0.065) > 1e-12 {
+		t.Errorf("point estimates %g and %g, want both 0.065", a.Mean, b.Mean)
+	}
+	if wa, wb := a.High-a.Low, b.High-b.Low; !(wb > 3*wa) {
+		t.Errorf("seed spread does not widen the interval: %g without, %g with", wa, wb)
+	}
+	if !a.Contains(0.065) || a.Low <= 0.05 || a.High >= 0.08 {
+		t.Errorf("steady interval [%g, %g] should sit inside the gaps' range [0.05, 0.08]", a.Low, a.High)
+	}
+	again, _ := HierarchicalBootstrapCI(noisy, 0.95, 4000, 3)
+	if again != b {
+		t.Errorf("same seed, different intervals: %+v and %+v", b, again)
+	}
+	for name, cases := range map[string][]PairedCase{
+		"none":          nil,
+		"no B":          {{Stratum: "s", A: []float64{1}}},
+		"ragged groups": {{Stratum: "s", A: []float64{1, 2}, B: []float64{1}}, {Stratum: "s", A: []float64{1}, B: []float64{1}}},
+	} {
+		if _, err := HierarchicalBootstrapCI(cases, 0.95, 10, 1); err == nil {
+			t.Errorf("%s: no error", name)
 		}
 	}
 }
