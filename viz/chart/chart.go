@@ -61,11 +61,8 @@ func (f *Figure) Plots() []*plot.Plot { return f.plots }
 
 // Encode draws the figure and returns it encoded in the given format.
 func (f *Figure) Encode(format Format) ([]byte, error) {
-	if len(f.plots) == 0 {
-		return nil, fmt.Errorf("chart: figure has no plots")
-	}
-	if !(f.width > 0 && f.height > 0) {
-		return nil, fmt.Errorf("chart: invalid figure size %v×%v", f.width, f.height)
+	if err := f.check(); err != nil {
+		return nil, err
 	}
 	var canvas interface {
 		vg.CanvasSizer
@@ -79,17 +76,48 @@ func (f *Figure) Encode(format Format) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("chart: unknown format %v", format)
 	}
-	dc := draw.New(canvas)
-	tiles := draw.Tiles{Rows: 1, Cols: len(f.plots), PadX: vg.Millimeter * 4}
-	cells := plot.Align([][]*plot.Plot{f.plots}, tiles, dc)
-	for i, p := range f.plots {
-		p.Draw(cells[0][i])
-	}
+	f.draw(draw.New(canvas))
 	var buf bytes.Buffer
 	if _, err := canvas.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("chart: encoding %v: %w", format, err)
 	}
 	return buf.Bytes(), nil
+}
+
+func (f *Figure) check() error {
+	if len(f.plots) == 0 {
+		return fmt.Errorf("chart: figure has no plots")
+	}
+	if !(f.width > 0 && f.height > 0) {
+		return fmt.Errorf("chart: invalid figure size %v×%v", f.width, f.height)
+	}
+	return nil
+}
+
+// draw draws the figure's panels on dc and returns where their parts went.
+func (f *Figure) draw(dc draw.Canvas) Layout {
+	tiles := draw.Tiles{Rows: 1, Cols: len(f.plots), PadX: vg.Millimeter * 4}
+	cells := plot.Align([][]*plot.Plot{f.plots}, tiles, dc)
+	layout := Layout{Width: float64(f.width) * pixelsPerPoint, Height: float64(f.height) * pixelsPerPoint}
+	for i, p := range f.plots {
+		p.Draw(cells[0][i])
+		data := p.DataCanvas(cells[0][i])
+		pl := PanelLayout{Data: box(data.Rectangle, f.height), Title: p.Title.Text}
+		// The legend goes at the top right of the data area.
+		if l := p.Legend.Rectangle(data); l.Size().X > 0 {
+			w, h := l.Size().X, l.Size().Y
+			pl.Legend = box(vg.Rectangle{Min: vg.Point{X: data.Max.X - w, Y: data.Max.Y - h}, Max: data.Max}, f.height)
+		}
+		// Point labels are the glyph boxes offset to the right of their point (markers are centred on theirs).
+		for _, g := range p.GlyphBoxes(p) {
+			if g.Rectangle.Min.X > 0 {
+				at := vg.Point{X: data.X(g.X), Y: data.Y(g.Y)}
+				pl.Labels = append(pl.Labels, Label{Box: box(g.Rectangle.Add(at), f.height)})
+			}
+		}
+		layout.Panels = append(layout.Panels, pl)
+	}
+	return layout
 }
 
 // PNG encodes the figure as PNG.

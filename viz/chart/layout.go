@@ -1,0 +1,73 @@
+package chart
+
+import (
+	"fmt"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
+)
+
+// Box is an axis-aligned rectangle in image space: display pixels (CSS pixels, 96 per inch) from the figure's
+// top-left corner, y growing downwards, as a reader sees the figure.
+type Box struct {
+	MinX, MinY, MaxX, MaxY float64
+}
+
+// Empty reports whether the box has no area.
+func (b Box) Empty() bool { return !(b.MaxX > b.MinX && b.MaxY > b.MinY) }
+
+// Overlaps reports whether two boxes share area (touching edges do not count).
+func (b Box) Overlaps(o Box) bool {
+	return !b.Empty() && !o.Empty() && b.MinX < o.MaxX && o.MinX < b.MaxX && b.MinY < o.MaxY && o.MinY < b.MaxY
+}
+
+// Contains reports whether o lies inside b (edges included).
+func (b Box) Contains(o Box) bool {
+	return b.MinX <= o.MinX && o.MaxX <= b.MaxX && b.MinY <= o.MinY && o.MaxY <= b.MaxY
+}
+
+// String formats the box as [minX,maxX]×[minY,maxY].
+func (b Box) String() string {
+	return fmt.Sprintf("[%.1f,%.1f]×[%.1f,%.1f]", b.MinX, b.MaxX, b.MinY, b.MaxY)
+}
+
+// PanelLayout is where one panel of a figure put its parts.
+type PanelLayout struct {
+	Data   Box      // The data area: inside the axes.
+	Legend Box      // The legend's extent; empty without a legend.
+	Labels []Label  // The point labels drawn in the data area, if any.
+	Title  string   // The panel's title.
+	Extra  []string // Legend entries that could not be labelled in place (see [Scatter]).
+}
+
+// Label is one text label drawn on a chart, with its box.
+type Label struct {
+	Text string
+	Box  Box
+}
+
+// Layout is the geometry of a drawn figure, in display pixels: its size and where each panel put its parts. Tests
+// (and readers' tools) check it: legends outside the data, labels apart and inside the plot.
+type Layout struct {
+	Width, Height float64
+	Panels        []PanelLayout
+}
+
+// Layout draws the figure on a recording canvas and returns its geometry.
+func (f *Figure) Layout() (Layout, error) {
+	if err := f.check(); err != nil {
+		return Layout{}, err
+	}
+	c := &recorder.Canvas{}
+	return f.draw(draw.NewCanvas(c, f.width, f.height)), nil
+}
+
+// pixelsPerPoint converts vg lengths (points, 72 per inch) to display pixels (96 per inch).
+const pixelsPerPoint = 96.0 / 72
+
+// box converts a rectangle of the figure's canvas (points, origin bottom-left) to image space.
+func box(r vg.Rectangle, height vg.Length) Box {
+	return Box{MinX: float64(r.Min.X) * pixelsPerPoint, MaxX: float64(r.Max.X) * pixelsPerPoint,
+		MinY: float64(height-r.Max.Y) * pixelsPerPoint, MaxY: float64(height-r.Min.Y) * pixelsPerPoint}
+}
