@@ -34,11 +34,13 @@ func (b Box) String() string {
 
 // PanelLayout is where one panel of a figure put its parts.
 type PanelLayout struct {
-	Data   Box      // The data area: inside the axes.
-	Legend Box      // The legend's extent; empty without a legend.
-	Labels []Label  // The point labels drawn in the data area, if any.
-	Title  string   // The panel's title.
-	Extra  []string // Legend entries that could not be labelled in place (see [Scatter]).
+	Data   Box     // The data area: inside the axes.
+	Legend Box     // The legend's extent; empty without a legend.
+	Labels []Label // The point labels drawn in the data area, if any.
+	Title  string  // The panel's title.
+	// Unplaced are the point labels that found no free place in the data area (see [Scatter]): they are listed
+	// in the legend instead.
+	Unplaced []string
 }
 
 // Label is one text label drawn on a chart, with its box.
@@ -52,6 +54,7 @@ type Label struct {
 type Layout struct {
 	Width, Height float64
 	Panels        []PanelLayout
+	Caption       Label // The line below the plots; empty without caption.
 }
 
 // Layout draws the figure on a recording canvas and returns its geometry.
@@ -59,8 +62,8 @@ func (f *Figure) Layout() (Layout, error) {
 	if err := f.check(); err != nil {
 		return Layout{}, err
 	}
-	c := &recorder.Canvas{}
-	return f.draw(draw.NewCanvas(c, f.width, f.height)), nil
+	w, h := f.canvasSize()
+	return f.draw(draw.NewCanvas(&recorder.Canvas{}, w, h)), nil
 }
 
 // pixelsPerPoint converts vg lengths (points, 72 per inch) to display pixels (96 per inch).
