@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"errors"
 	"fmt"
 
 	"gonum.org/v1/plot/vg"
@@ -73,4 +74,36 @@ const pixelsPerPoint = 96.0 / 72
 func box(r vg.Rectangle, height vg.Length) Box {
 	return Box{MinX: float64(r.Min.X) * pixelsPerPoint, MaxX: float64(r.Max.X) * pixelsPerPoint,
 		MinY: float64(height-r.Max.Y) * pixelsPerPoint, MaxY: float64(height-r.Min.Y) * pixelsPerPoint}
+}
+
+// Check returns an error listing every way the layout fails a reader, or nil: a legend that covers a data area
+// or runs past the figure, a point label outside its data area, two labels that overlap, a caption over a data
+// area.
+func (l Layout) Check() error {
+	var problems []error
+	whole := Box{MaxX: l.Width, MaxY: l.Height}
+	for i, p := range l.Panels {
+		for j, q := range l.Panels {
+			if p.Legend.Overlaps(q.Data) {
+				problems = append(problems, fmt.Errorf("panel %d's legend %v covers panel %d's data area %v", i, p.Legend, j, q.Data))
+			}
+			if l.Caption.Box.Overlaps(q.Data) {
+				problems = append(problems, fmt.Errorf("the caption %v covers panel %d's data area %v", l.Caption.Box, j, q.Data))
+			}
+		}
+		if !p.Legend.Empty() && !whole.Contains(p.Legend) {
+			problems = append(problems, fmt.Errorf("panel %d's legend %v runs past the figure %v", i, p.Legend, whole))
+		}
+		for a, la := range p.Labels {
+			if !p.Data.Contains(la.Box) {
+				problems = append(problems, fmt.Errorf("panel %d: label %q %v runs past the data area %v", i, la.Text, la.Box, p.Data))
+			}
+			for _, lb := range p.Labels[a+1:] {
+				if la.Box.Overlaps(lb.Box) {
+					problems = append(problems, fmt.Errorf("panel %d: labels %q %v and %q %v overlap", i, la.Text, la.Box, lb.Text, lb.Box))
+				}
+			}
+		}
+	}
+	return errors.Join(problems...)
 }

@@ -8,34 +8,16 @@ import (
 	"github.com/gokd/gokd/viz/chart"
 )
 
-// checkLayout checks a figure's geometry as a reader would see it: every legend outside every data area, no two
-// labels on top of each other, every label inside its data area and every part inside the figure.
+// checkLayout checks a figure's geometry as a reader would see it (Layout.Check): every legend outside every data
+// area, no two labels on top of each other, every label inside its data area and every legend inside the figure.
 func checkLayout(t *testing.T, name string, f *chart.Figure) chart.Layout {
 	t.Helper()
 	l, err := f.Layout()
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	whole := chart.Box{MaxX: l.Width, MaxY: l.Height}
-	for i, p := range l.Panels {
-		for j, q := range l.Panels {
-			if !p.Legend.Empty() && p.Legend.Overlaps(q.Data) {
-				t.Errorf("%s: panel %d's legend %v covers panel %d's data area %v", name, i, p.Legend, j, q.Data)
-			}
-		}
-		if !p.Legend.Empty() && !whole.Contains(p.Legend) {
-			t.Errorf("%s: panel %d's legend %v runs past the figure %v", name, i, p.Legend, whole)
-		}
-		for a, la := range p.Labels {
-			if !p.Data.Contains(la.Box) {
-				t.Errorf("%s: label %q %v runs past the data area %v", name, la.Text, la.Box, p.Data)
-			}
-			for _, lb := range p.Labels[a+1:] {
-				if la.Box.Overlaps(lb.Box) {
-					t.Errorf("%s: labels %q %v and %q %v overlap", name, la.Text, la.Box, lb.Text, lb.Box)
-				}
-			}
-		}
+	if err := l.Check(); err != nil {
+		t.Errorf("%s:\n%v", name, err)
 	}
 	return l
 }
