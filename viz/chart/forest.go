@@ -62,7 +62,15 @@ func Forest(title, xLabel string, rows []Estimate, refs ...Reference) (*Figure, 
 		addLegend(p, ref.Label, line)
 	}
 	p.NominalY(names...)
-	p.Y.Padding = vg.Points(10)
+	lo, hi := rows[0].Low, rows[0].High
+	for _, r := range rows {
+		lo, hi = min(lo, r.Low), max(hi, r.High)
+	}
+	for _, ref := range refs {
+		lo, hi = min(lo, ref.X), max(hi, ref.X)
+	}
+	p.X.Min, p.X.Max = widen(lo, hi)
+	p.Y.Min, p.Y.Max = -0.6, float64(len(rows))-0.4
 	return NewFigure(p).Size(FigureWidth, forestHeight(len(rows))), nil
 }
 
