@@ -56,8 +56,17 @@ func DisplaySVG(name string, svg []byte) error {
 	return writeOutput(textOut, name, "svg", svg)
 }
 
-// DisplayFigure shows a chart inline as PNG, or writes it to OutDir()/name.png.
+// DisplayFigure shows a chart inline as an HTML image (its PNG at twice its display size: sharp on high-DPI
+// screens), or writes the PNG to OutDir()/name.png.
 func DisplayFigure(name string, f *chart.Figure) error {
+	if front.IsNotebook() {
+		img, err := f.HTML(name)
+		if err != nil {
+			return fmt.Errorf("display %q: %w", name, err)
+		}
+		front.DisplayHTML("<div>" + img + "</div>")
+		return nil
+	}
 	data, err := f.PNG()
 	if err != nil {
 		return fmt.Errorf("display %q: %w", name, err)

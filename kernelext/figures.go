@@ -119,9 +119,14 @@ func ShowComparison(title string, samples []datasets.Sample, teacher, student []
 // ShowCurves shows the training curves (loss and Dice on the training batches) of several runs in one chart.
 func ShowCurves(title string, runs ...*experiment.Trained) error {
 	var loss, dice []chart.Series
-	for _, t := range runs {
-		loss = append(loss, series(t.Name, t.History, "loss"))
-		dice = append(dice, series(t.Name, t.History, "dice"))
+	names := make([]string, len(runs))
+	for i, t := range runs {
+		names[i] = t.Name
+	}
+	styles := ModelStyles(names)
+	for i, t := range runs {
+		loss = append(loss, series(t.Name, t.History, "loss", styles[i]))
+		dice = append(dice, series(t.Name, t.History, "dice", styles[i]))
 	}
 	f, err := chart.TrainingCurves(loss, dice)
 	if err != nil {
@@ -130,94 +135,14 @@ func ShowCurves(title string, runs ...*experiment.Trained) error {
 	return DisplayFigure(title, f)
 }
 
-func series(name string, h *train.History, metric string) chart.Series {
-	s := chart.Series{Name: name}
+func series(name string, h *train.History, metric string, style chart.Style) chart.Series {
+	s := chart.Series{Name: name, Style: style}
 	for i, step := range h.Steps {
 		if values := h.Metrics[metric]; i < len(values) {
 			s.X, s.Y = append(s.X, float64(step)), append(s.Y, values[i])
 		}
 	}
 	return s
-}
-
-// ShowResults shows an experiment's results: the models table, the students' comparison over seeds, the Dice per
-// site as grouped bars, and Dice against parameters and against latency.
-func ShowResults(res *experiment.Results) error {
-	if err := ShowTable("Models on the held-out test cases", res.ModelsTable()); err != nil {
-		return err
-	}
-	if err := ShowTable("Dice per site (students: mean over seeds)", res.SiteTable()); err != nil {
-		return err
-	}
-	if ch := res.Choice; ch != nil {
-		title := fmt.Sprintf("The student rule: candidates trained from scratch on all training cases (teacher's validation Dice %.3f)", ch.TeacherValDice)
-		if err := ShowTable(title, ch.Table()); err != nil {
-			return err
-		}
-	}
-	if len(res.Summary) > 0 {
-		if err := ShowTable("Student kinds over seeds, with the setting chosen on validation", res.SummaryTable()); err != nil {
-			return err
-		}
-	}
-	if len(res.FusionWeights) > 0 {
-		if err := ShowTable("Adaptive fusion: learned teacher weights (mean over seeds)", res.FusionTable()); err != nil {
-			return err
-		}
-	}
-	if res.Comparison != nil {
-		if err := ShowTable("Paired tests over test cases (Dice averaged over seeds per case)", res.Comparison.Table()); err != nil {
-			return err
-		}
-	}
-	evals := res.Representatives()
-	if err := ShowDiceBars("Dice per test site", evals); err != nil {
-		return err
-	}
-	var params, latency []chart.Point
-	for _, e := range evals {
-		group := "students"
-		switch {
-		case e.Name == experiment.TeacherName:
-			group = "teacher"
-		case strings.HasPrefix(e.Name, experiment.SiteTeacherName):
-			group = "site teachers"
-		}
-		params = append(params, chart.Point{Label: e.Name, Group: group, X: float64(e.Params), Y: e.Dice})
-		latency = append(latency, chart.Point{Label: e.Name, Group: group, X: e.MsPerSlice, Y: e.Dice})
-	}
-	byParams, err := chart.AccuracyVsParameters(params)
-	if err != nil {
-		return err
-	}
-	if err := DisplayFigure("dice-vs-parameters", byParams); err != nil {
-		return err
-	}
-	byLatency, err := chart.AccuracyVsLatency(latency)
-	if err != nil {
-		return err
-	}
-	return DisplayFigure("dice-vs-latency", byLatency)
-}
-
-// ShowDiceBars shows the Dice of models as grouped bars: one group for all test cases, then one per site.
-func ShowDiceBars(title string, evals []*experiment.Evaluation) error {
-	if len(evals) == 0 {
-		return fmt.Errorf("ShowDiceBars %q: no models", title)
-	}
-	sites := evals[0].SiteNames()
-	bars := make([]chart.Bars, len(evals))
-	for i, e := range evals {
-		bars[i] = chart.Bars{Name: e.Name, Values: []float64{e.Dice}}
-		for _, site := range sites {
-			bars[i].Values = append(bars[i].Values, e.SiteDice[site])
-		}
-	}
-	f, err := chart.GroupedBars(title, "Dice", append([]string{"all"}, sites...), bars)
-	if err != nil {
-		return err
-	}
-	return DisplayFigure(title, f)
 }
 
 // ShowTable displays a table of results (kd's plain metrics.Table) with a title: inline HTML in a notebook,

@@ -1,7 +1,6 @@
 package kernelext
 
 import (
-	"encoding/base64"
 	"fmt"
 	"html"
 	"io"
@@ -40,7 +39,7 @@ type Progress struct {
 	first    time.Time // When the first update arrived: the rate excludes set-up and compilation.
 	firstAt  int       // Step of the first update.
 	lastShow time.Time
-	chartURI string // Latest curves as a PNG data URI, reused by the text-only updates in between.
+	chartImg string // Latest curves as an HTML image, reused by the text-only updates in between.
 	chartAt  int    // Step of the latest curves.
 	step     int
 	total    int
@@ -96,11 +95,11 @@ func (p *Progress) Update(step, totalSteps int, metrics map[string]float64) {
 		return
 	}
 	if p.chartEvery > 0 && step-p.chartAt >= p.chartEvery {
-		if uri, err := p.chartDataURI(); err == nil {
-			p.chartURI, p.chartAt = uri, step
+		if img, err := p.chartHTML(); err == nil {
+			p.chartImg, p.chartAt = img, step
 		}
 	}
-	p.front.UpdateHTML(p.blockID, p.html(status, p.chartURI))
+	p.front.UpdateHTML(p.blockID, p.html(status, p.chartImg))
 }
 
 // Status returns the one-line summary of the latest step: title, step/total, metrics, rate and ETA.
@@ -153,24 +152,17 @@ func isQualityMetric(name string) bool {
 	return name == "dice" || strings.Contains(name, "iou") || strings.Contains(name, "accuracy")
 }
 
-func (p *Progress) chartDataURI() (string, error) {
+// chartHTML returns the curves as an HTML image (chart.Figure.HTML: sharp on high-DPI screens).
+func (p *Progress) chartHTML() (string, error) {
 	fig, err := p.Figure()
 	if err != nil {
 		return "", err
 	}
-	data, err := fig.PNG()
-	if err != nil {
-		return "", err
-	}
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(data), nil
+	return fig.HTML("training curves")
 }
 
-func (p *Progress) html(status, chartURI string) string {
-	out := `<div style="font:13px monospace;white-space:pre">` + html.EscapeString(status) + `</div>`
-	if chartURI != "" {
-		out += `<img alt="training curves" src="` + chartURI + `"/>`
-	}
-	return out
+func (p *Progress) html(status, chartImg string) string {
+	return `<div style="font:13px monospace;white-space:pre">` + html.EscapeString(status) + `</div>` + chartImg
 }
 
 // Finish ends the display: in a notebook it erases the live block and shows a persistent summary with the final
@@ -197,12 +189,12 @@ func (p *Progress) Finish() error {
 		}
 		return writeOutput(p.out, p.title+"-curves", "png", data)
 	}
-	uri, err := p.chartDataURI()
+	img, err := p.chartHTML()
 	if err != nil {
 		return err
 	}
 	p.front.UpdateHTML(p.blockID, "")
-	p.front.DisplayHTML(p.html(status, uri))
+	p.front.DisplayHTML(p.html(status, img))
 	return nil
 }
 

@@ -7,22 +7,23 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-
-	"github.com/gokd/gokd/viz/palette"
 )
 
 // Series is one named curve: Y against X (e.g. a run's loss against the training step).
 type Series struct {
-	Name string
-	X, Y []float64
+	Name  string
+	X, Y  []float64
+	Style Style // Zero: the i-th colour of the Okabe–Ito palette.
 }
 
-// Lines returns a line chart of the series, one colour each, with a legend.
+// Lines returns a line chart of the series, one colour each, with a legend (drawn outside the data area by the
+// [Figure] that holds the plot).
 func Lines(title, xLabel, yLabel string, series []Series) (*plot.Plot, error) {
 	if len(series) == 0 {
 		return nil, fmt.Errorf("chart %q: no series", title)
 	}
 	p := newPlot(title, xLabel, yLabel)
+	p.Add(grid())
 	for i, s := range series {
 		if len(s.X) != len(s.Y) {
 			return nil, fmt.Errorf("chart %q: series %q has %d x and %d y values", title, s.Name, len(s.X), len(s.Y))
@@ -38,12 +39,11 @@ func Lines(title, xLabel, yLabel string, series []Series) (*plot.Plot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("chart %q: series %q: %w", title, s.Name, err)
 		}
-		line.Color = palette.Series(i)
+		line.Color = s.Style.colour(i)
 		line.Width = vg.Points(1.5)
 		p.Add(line)
-		p.Legend.Add(s.Name, line)
+		addLegend(p, s.Name, line)
 	}
-	p.Add(plotter.NewGrid())
 	return p, nil
 }
 

@@ -33,3 +33,19 @@ func Series(i int) color.NRGBA {
 	n := len(OkabeIto)
 	return OkabeIto[((i%n)+n)%n]
 }
+
+// Beyond the eight Okabe–Ito colours, for charts that need more: dark colours of Paul Tol's colour-blind-safe
+// "muted" scheme (told from the Okabe–Ito ones by their lightness), and grey.
+var (
+	Wine   = color.NRGBA{0x88, 0x22, 0x55, 0xff}
+	Indigo = color.NRGBA{0x33, 0x22, 0x88, 0xff}
+	Grey   = color.NRGBA{0x99, 0x99, 0x99, 0xff}
+)
+
+// Tint mixes c with white: f = 0 gives c, f = 1 white. A family of tints of one colour tells apart models of one
+// kind (the limit-trained teachers, say) that share that kind's colour.
+func Tint(c color.NRGBA, f float64) color.NRGBA {
+	f = min(max(f, 0), 1)
+	mix := func(v uint8) uint8 { return uint8(float64(v) + f*(255-float64(v)) + 0.5) }
+	return color.NRGBA{mix(c.R), mix(c.G), mix(c.B), c.A}
+}

@@ -1,0 +1,258 @@
+package kernelext
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gokd/gokd/kd/experiment"
+	"github.com/gokd/gokd/kd/metrics"
+	"github.com/gokd/gokd/kd/stats"
+	"github.com/gokd/gokd/viz/chart"
+)
+
+// ShowResults shows an experiment's results: the models table, the students' comparison over seeds, the paired
+// tests with their forest plot, the Dice per site as grouped bars, and Dice against parameters and against
+// latency; the students' whiskers are ± 1 SD over seeds.
+func ShowResults(res *experiment.Results) error {
+	if err := ShowTable("Models on the held-out test cases", res.ModelsTable()); err != nil {
+		return err
+	}
+	if err := ShowTable("Dice per site (students: mean over seeds)", res.SiteTable()); err != nil {
+		return err
+	}
+	if ch := res.Choice; ch != nil {
+		title := fmt.Sprintf("The student rule: candidates trained from scratch on all training cases (teacher's validation Dice %.3f)", ch.TeacherValDice)
+		if err := ShowTable(title, ch.Table()); err != nil {
+			return err
+		}
+	}
+	if len(res.Summary) > 0 {
+		if err := ShowTable("Student kinds over seeds, with the setting chosen on validation", res.SummaryTable()); err != nil {
+			return err
+		}
+	}
+	if len(res.FusionWeights) > 0 {
+		if err := ShowTable("Adaptive fusion: learned teacher weights (mean over seeds)", res.FusionTable()); err != nil {
+			return err
+		}
+	}
+	if res.Comparison != nil {
+		if err := ShowTable("Paired tests over test cases (Dice averaged over seeds per case)", res.Comparison.Table()); err != nil {
+			return err
+		}
+	}
+	figures, err := resultFigures(res)
+	if err != nil {
+		return err
+	}
+	for _, f := range figures {
+		if err := DisplayFigure(f.name, f.figure); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// namedFigure is a figure with the name it is displayed (or written) under.
+type namedFigure struct {
+	name   string
+	figure *chart.Figure
+}
+
+// resultFigures returns ShowResults' figures in order: the forest plot of the paired tests (when they ran), the
+// Dice per test site and the two scatters.
+func resultFigures(res *experiment.Results) ([]namedFigure, error) {
+	var out []namedFigure
+	if c := res.Comparison; c != nil && len(c.Tests) > 0 {
+		f, err := forest("Paired gaps over test cases", res)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, namedFigure{"Paired gaps over test cases", f})
+	}
+	evals := res.Representatives()
+	bars, err := diceBars("Dice per test site", evals, seedSpreads(res, evals))
+	if err != nil {
+		return nil, err
+	}
+	seeds := ""
+	if len(res.Summary) > 0 {
+		seeds = fmt.Sprintf(" %d", res.Summary[0].Seeds)
+	}
+	bars.Caption("Students: mean over the" + seeds + " seeds, whiskers ± 1 SD over seeds; teachers: single models, no whiskers.")
+	out = append(out, namedFigure{"Dice per test site", bars})
+	scatters, err := scatters(res, evals)
+	return append(out, scatters...), err
+}
+
+// scatters returns Dice against parameters and against latency, one point per model, the students' whiskers
+// ± 1 SD over seeds.
+func scatters(res *experiment.Results, evals []*experiment.Evaluation) ([]namedFigure, error) {
+	names := make([]string, len(evals))
+	for i, e := range evals {
+		names[i] = e.Name
+	}
+	styles := ModelStyles(names)
+	var params, latency []chart.Point
+	for i, e := range evals {
+		group := "students (± 1 SD over seeds)"
+		switch ModelKind(e.Name) {
+		case experiment.TeacherName:
+			group = "teacher"
+		case experiment.SiteTeacherName:
+			group = "site teachers"
+		}
+		pt := chart.Point{Label: e.Name, Group: group, Y: e.Dice, Style: styles[i]}
+		if len(res.Students[experiment.StudentKind(e.Name)]) > 1 {
+			pt.Err = e.DiceStd
+		}
+		pt.X = float64(e.Params)
+		params = append(params, pt)
+		pt.X = e.MsPerSlice
+		latency = append(latency, pt)
+	}
+	const caption = "Students: mean over seeds, whiskers ± 1 SD over seeds (latency: mean of each seed's median, batch 1)."
+	byParams, err := chart.AccuracyVsParameters(params)
+	if err != nil {
+		return nil, err
+	}
+	byLatency, err := chart.AccuracyVsLatency(latency)
+	if err != nil {
+		return nil, err
+	}
+	return []namedFigure{{"dice-vs-parameters", byParams.Caption(caption)},
+		{"dice-vs-latency", byLatency.Caption(caption)}}, nil
+}
+
+// ShowForest shows the students' paired comparisons (res.Comparison) as a forest plot: each gap relative to the
+// second model's mean Dice, in percent, with its bootstrap confidence interval, a line at no difference and one
+// at the paper's gain (stats.PaperGain, read as relative, as the verdict reads it).
+func ShowForest(title string, res *experiment.Results) error {
+	f, err := forest(title, res)
+	if err != nil {
+		return err
+	}
+	return DisplayFigure(title, f)
+}
+
+// forest returns ShowForest's figure.
+func forest(title string, res *experiment.Results) (*chart.Figure, error) {
+	c := res.Comparison
+	if c == nil || len(c.Tests) == 0 {
+		return nil, fmt.Errorf("ShowForest %q: no paired tests", title)
+	}
+	base := map[experiment.StudentKind]float64{}
+	for _, s := range res.Summary {
+		base[s.Kind] = s.Dice
+	}
+	var rows []chart.Estimate
+	level := 0.0
+	for _, t := range c.Tests {
+		b := base[t.B]
+		if !(b > 0) {
+			return nil, fmt.Errorf("ShowForest %q: no mean Dice for %s", title, t.B)
+		}
+		label := short(t.A) + " − " + short(t.B)
+		if t.Primary {
+			label += " (primary)"
+		}
+		rows = append(rows, chart.Estimate{Label: label, Mean: 100 * t.Gap.Mean / b, Low: 100 * t.Gap.Low / b,
+			High: 100 * t.Gap.High / b, Style: ModelStyles([]string{string(t.A)})[0]})
+		level = t.Gap.Level
+	}
+	f, err := chart.Forest(title, "gap in Dice, % of the second model's mean Dice", rows,
+		chart.Reference{Label: "no difference", X: 0},
+		chart.Reference{Label: fmt.Sprintf("paper: +%g%%", stats.PaperGain), X: stats.PaperGain, Dash: true})
+	if err != nil {
+		return nil, err
+	}
+	return f.Caption(fmt.Sprintf("Dots: mean paired gap over %d test cases (each case's Dice averaged over %d seeds); bars: %.0f%% bootstrap CI.",
+		c.Cases, c.Seeds, 100*level)), nil
+}
+
+// short drops the "student_" of a student kind, for the forest plot's row names.
+func short(kind experiment.StudentKind) string { return strings.TrimPrefix(string(kind), "student_") }
+
+// ShowDiceBars shows the Dice of models as grouped bars: one group for all test cases, then one per site, each
+// bar with a whisker of ± 1 SD over the test cases (of the site, or all).
+func ShowDiceBars(title string, evals []*experiment.Evaluation) error {
+	f, err := diceBars(title, evals, caseSpreads(evals))
+	if err != nil {
+		return err
+	}
+	return DisplayFigure(title, f.Caption("Bars: mean Dice over the test cases; whiskers: ± 1 SD over those cases."))
+}
+
+// diceBars returns the Dice of models as grouped bars, one group for all test cases then one per site, each
+// model in its kind's style, with the given whiskers (spreads[i]: model i's, all cases then per site; nil: none).
+func diceBars(title string, evals []*experiment.Evaluation, spreads [][]float64) (*chart.Figure, error) {
+	if len(evals) == 0 {
+		return nil, fmt.Errorf("ShowDiceBars %q: no models", title)
+	}
+	sites := evals[0].SiteNames()
+	names := make([]string, len(evals))
+	for i, e := range evals {
+		names[i] = e.Name
+	}
+	styles := ModelStyles(names)
+	bars := make([]chart.Bars, len(evals))
+	for i, e := range evals {
+		bars[i] = chart.Bars{Name: e.Name, Values: []float64{e.Dice}, Err: spreads[i], Style: styles[i]}
+		for _, site := range sites {
+			bars[i].Values = append(bars[i].Values, e.SiteDice[site])
+		}
+	}
+	return chart.GroupedBars(title, "Dice", append([]string{"all"}, sites...), bars)
+}
+
+// caseSpreads returns each model's SD of the case Dice over all test cases, then over each site's.
+func caseSpreads(evals []*experiment.Evaluation) [][]float64 {
+	out := make([][]float64, len(evals))
+	for i, e := range evals {
+		bySite := map[string][]float64{}
+		var all []float64
+		for c, d := range e.CaseDice {
+			site, _, _ := strings.Cut(c, "/")
+			bySite[site] = append(bySite[site], d)
+			all = append(all, d)
+		}
+		out[i] = []float64{spread(all)}
+		for _, site := range e.SiteNames() {
+			out[i] = append(out[i], spread(bySite[site]))
+		}
+	}
+	return out
+}
+
+// seedSpreads returns, for each student kind among evals, the SD over its seeds of its Dice on all test cases,
+// then on each site's; nil for the other models.
+func seedSpreads(res *experiment.Results, evals []*experiment.Evaluation) [][]float64 {
+	out := make([][]float64, len(evals))
+	for i, e := range evals {
+		seeds := res.Students[experiment.StudentKind(e.Name)]
+		if len(seeds) < 2 {
+			continue
+		}
+		all := make([]float64, len(seeds))
+		for k, s := range seeds {
+			all[k] = s.Dice
+		}
+		out[i] = []float64{spread(all)}
+		for _, site := range e.SiteNames() {
+			values := make([]float64, len(seeds))
+			for k, s := range seeds {
+				values[k] = s.SiteDice[site]
+			}
+			out[i] = append(out[i], spread(values))
+		}
+	}
+	return out
+}
+
+// spread is the standard deviation of the values, 0 (no whisker) for fewer than two.
+func spread(values []float64) float64 {
+	if len(values) < 2 {
+		return 0
+	}
+	return metrics.NewStat(values).Std
+}
