@@ -26,6 +26,8 @@ var KindStyles = map[string]chart.Style{
 	string(experiment.StudentAdaptiveClassKD): {Color: palette.Vermillion},
 	string(experiment.StudentEntropyKD):       {Color: palette.Wine, Shape: draw.RingGlyph{}},
 	string(experiment.StudentAdaptiveSemiKD):  {Color: palette.Indigo, Shape: draw.RingGlyph{}},
+	string(experiment.StudentConfidenceKD):    {Color: palette.Teal, Shape: draw.RingGlyph{}},
+	string(experiment.StudentScratchCE):       {Color: palette.Olive, Shape: draw.RingGlyph{}},
 }
 
 // siteTeacherTints spreads the limit-trained teachers' tints of black: from near black to mid grey.

@@ -37,7 +37,7 @@ func crowdedResults(t *testing.T) *experiment.Results {
 		res.Summary = append(res.Summary, experiment.StudentSummary{Kind: kind, Dice: 0.78 + 0.003*float64(k), DiceStd: 0.01, Seeds: 3})
 	}
 	var err error
-	if res.Comparison, err = experiment.Compare(res.Students); err != nil {
+	if res.Comparison, err = experiment.Compare([]experiment.FoldStudents{res.Students}, experiment.StudentAdaptiveKD); err != nil {
 		t.Fatal(err)
 	}
 	return res

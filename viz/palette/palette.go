@@ -35,10 +35,12 @@ func Series(i int) color.NRGBA {
 }
 
 // Beyond the eight Okabe–Ito colours, for charts that need more: dark colours of Paul Tol's colour-blind-safe
-// "muted" scheme (told from the Okabe–Ito ones by their lightness), and grey.
+// "muted" scheme (told from the Okabe–Ito ones by their lightness or hue), and grey.
 var (
 	Wine   = color.NRGBA{0x88, 0x22, 0x55, 0xff}
 	Indigo = color.NRGBA{0x33, 0x22, 0x88, 0xff}
+	Teal   = color.NRGBA{0x44, 0xaa, 0x99, 0xff}
+	Olive  = color.NRGBA{0x99, 0x99, 0x33, 0xff}
 	Grey   = color.NRGBA{0x99, 0x99, 0x99, 0xff}
 )
 
