@@ -37,7 +37,7 @@ func Reproduction() *experiment.Runner {
 // repository's committed results/protocol-cpu6: notebook 04 reloads that run (a model whose entry is missing or
 // stale is trained; the whole run takes about an hour on 2 CPU cores).
 func SixSiteReproduction() *experiment.Runner {
-	config := Must1(experiment.ReadConfig(repoPath("configs", "protocol_cpu6.json"), experiment.Default()))
+	config := committedRun([]string{"configs", "protocol_cpu6.json"})
 	r := Must1(experiment.New(MustBackend(), config, repoPath("results", "protocol-cpu6")))
 	r.Progress = TrainProgress
 	return r

@@ -50,8 +50,8 @@ type Comparison struct {
 	Cases int // Test cases paired (over every fold).
 	Seeds int // Seeds averaged per case.
 	Folds int // Cross-validation folds pooled (1: a single split).
-	// Primary is the adaptive kind the verdict is on (Config.PrimaryKind).
-	Primary StudentKind
+	// PrimaryKind is the adaptive kind the verdict is on (Config.Primary).
+	PrimaryKind StudentKind
 	// Tests: first the primary tests (Primary − scratch, then Primary − all-data scratch when that kind ran), then
 	// the secondary ones, Holm-adjusted together. None with fewer than MinPairedCases cases.
 	Tests    []PairedTest
@@ -72,13 +72,13 @@ type Convergence struct {
 	Passed bool           // Gap.Mean ≥ 0.
 }
 
-// PrimaryTest returns the primary test against scratch (the zero PairedTest when none ran: Verdict
+// Primary returns the primary test against scratch (the zero PairedTest when none ran: Verdict
 // stats.NotTested).
-func (c *Comparison) PrimaryTest() PairedTest { return c.test(c.Primary, StudentScratch) }
+func (c *Comparison) Primary() PairedTest { return c.test(c.PrimaryKind, StudentScratch) }
 
-// DataMatchedTest returns the second primary test, against the student trained from scratch on all training
+// DataMatched returns the second primary test, against the student trained from scratch on all training
 // data (the zero PairedTest when it did not run).
-func (c *Comparison) DataMatchedTest() PairedTest { return c.test(c.Primary, StudentScratchAll) }
+func (c *Comparison) DataMatched() PairedTest { return c.test(c.PrimaryKind, StudentScratchAll) }
 
 // test returns the test of a against b, or the zero PairedTest.
 func (c *Comparison) test(a, b StudentKind) PairedTest {
@@ -96,7 +96,7 @@ func (c *Comparison) Explain() string {
 		return fmt.Sprintf("%s: %s", c.Verdict, c.Reason)
 	}
 	out := c.Evidence.Explain()
-	if all := c.DataMatchedTest(); all.A != "" {
+	if all := c.DataMatched(); all.A != "" {
 		out += fmt.Sprintf("; against the data-matched baseline (%s) %+.1f points, CI [%+.1f, %+.1f], Wilcoxon p %.4f: %s",
 			all.B, 100*all.Gap.Mean, 100*all.Gap.Low, 100*all.Gap.High, all.Wilcoxon.P, all.Outcome)
 	}
@@ -172,7 +172,7 @@ func Compare(folds []FoldStudents, primary StudentKind) (*Comparison, error) {
 	if len(cases) == 0 {
 		return nil, fmt.Errorf("experiment: comparing the students: no per-case Dice (evaluations cached by an older version?)")
 	}
-	cmp := &Comparison{Cases: len(cases), Seeds: len(folds[0][StudentScratch]), Folds: len(folds), Primary: primary}
+	cmp := &Comparison{Cases: len(cases), Seeds: len(folds[0][StudentScratch]), Folds: len(folds), PrimaryKind: primary}
 	if len(cases) < MinPairedCases {
 		cmp.Verdict = stats.NotTested
 		cmp.Reason = fmt.Sprintf("too few test cases for paired tests: %d case (at least %d needed); the students' "+
@@ -222,7 +222,7 @@ func Compare(folds []FoldStudents, primary StudentKind) (*Comparison, error) {
 	if conv := cmp.test(StudentScratchAll, StudentScratch); conv.A != "" {
 		cmp.Convergence = &Convergence{Gap: conv.Gap, Passed: conv.Gap.Mean >= 0}
 	}
-	first := cmp.PrimaryTest()
+	first := cmp.Primary()
 	scratch := make([]float64, len(cases))
 	for k, c := range cases {
 		scratch[k] = mean(byKind[StudentScratch][c].perSeed)

@@ -33,7 +33,7 @@ func TestCompareOneCaseIsNotTested(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cmp.Verdict != stats.NotTested || len(cmp.Tests) != 0 || cmp.Cases != 1 || cmp.PrimaryTest() != (PairedTest{}) {
+	if cmp.Verdict != stats.NotTested || len(cmp.Tests) != 0 || cmp.Cases != 1 || cmp.Primary() != (PairedTest{}) {
 		t.Errorf("one case: %+v, want no tests and verdict %q", cmp, stats.NotTested)
 	}
 	if cmp, err = Compare(students("a/1", "a/2"), StudentAdaptiveKD); err != nil || cmp.Verdict == stats.NotTested || len(cmp.Tests) != basicTests {
@@ -129,14 +129,14 @@ func TestCompareIncludesSeedsAndFolds(t *testing.T) {
 	if a.Cases != 12 || a.Folds != 2 || a.Seeds != 3 {
 		t.Errorf("pooled %d cases over %d folds and %d seeds, want 12, 2 and 3", a.Cases, a.Folds, a.Seeds)
 	}
-	pa, pb := a.PrimaryTest(), b.PrimaryTest()
+	pa, pb := a.Primary(), b.Primary()
 	if math.Abs(pa.Gap.Mean-pb.Gap.Mean) > 1e-12 || math.Abs(pa.CasesOnly.Low-pb.CasesOnly.Low) > 1e-12 {
 		t.Errorf("seed spread with the same means changed the point estimate or the cases-only interval: %+v vs %+v", pa, pb)
 	}
 	if wa, wb := pa.Gap.High-pa.Gap.Low, pb.Gap.High-pb.Gap.Low; !(wb > 2*wa) {
 		t.Errorf("seed spread of ±0.08 widens the interval from %.4f only to %.4f", wa, wb)
 	}
-	if all := a.DataMatchedTest(); all.A != StudentAdaptiveKD || all.B != StudentScratchAll || !all.Primary || all.PHolm != all.Wilcoxon.P {
+	if all := a.DataMatched(); all.A != StudentAdaptiveKD || all.B != StudentScratchAll || !all.Primary || all.PHolm != all.Wilcoxon.P {
 		t.Errorf("second primary test %+v, want adaptive − all-data scratch, unadjusted", all)
 	}
 	if a.Verdict == stats.Inconclusive || a.Verdict == stats.NotTested {
@@ -155,7 +155,7 @@ func TestCompareIncludesSeedsAndFolds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := c.Tests[0]; p.A != StudentConfidenceKD || p.B != StudentScratch || !p.Primary || c.Primary != StudentConfidenceKD {
+	if p := c.Tests[0]; p.A != StudentConfidenceKD || p.B != StudentScratch || !p.Primary || c.PrimaryKind != StudentConfidenceKD {
 		t.Errorf("first test %+v, want the configured primary kind against scratch", p)
 	}
 }

@@ -31,3 +31,23 @@ func TestMeasureLatency(t *testing.T) {
 		}
 	}
 }
+
+// MeasureAlternating calls the inferences in turn, round after round, and times each apart.
+func TestMeasureAlternating(t *testing.T) {
+	var order []string
+	fast := func() { order = append(order, "fast"); time.Sleep(100 * time.Microsecond) }
+	slow := func() { order = append(order, "slow"); time.Sleep(5 * time.Millisecond) }
+	l, err := MeasureAlternating(1, 30, fast, slow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(order) != 62 || order[0] != "fast" || order[1] != "slow" || order[60] != "fast" || order[61] != "slow" {
+		t.Errorf("calls %v, want fast and slow alternating over 1 + 30 rounds", order)
+	}
+	if len(l) != 2 || l[0].Runs != 30 || l[1].Runs != 30 || !(l[1].Median > 2*l[0].Median) {
+		t.Errorf("latencies %+v, want 30 runs each, the slow one's median above the fast one's", l)
+	}
+	if _, err := MeasureAlternating(0, 5); err == nil {
+		t.Error("no inference accepted")
+	}
+}
