@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"errors"
+	"os"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -127,5 +128,38 @@ func TestParallelDefaultsToOneJobPerCoreOnTheGoBackend(t *testing.T) {
 	r.Parallel = 1
 	if got := r.parallel(); got != 1 {
 		t.Errorf("Parallel 1 gives %d jobs at once", got)
+	}
+}
+
+// A ReloadOnly runner reloads what its cache holds and trains nothing: a missing model is ErrNotCached, and no
+// folder is left in the cache.
+func TestReloadOnly(t *testing.T) {
+	c := tinyConfig()
+	dir := t.TempDir()
+	r, err := New(goBackend(t), c, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.ReloadOnly = true
+	if _, err := r.Teacher(); !errors.Is(err, ErrNotCached) {
+		t.Fatalf("teacher of an empty cache: %v, want ErrNotCached", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a reload-only runner left %d entries in the cache", len(entries))
+	}
+	trainer, err := New(goBackend(t), c, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := trainer.Teacher(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := New(goBackend(t), c, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.ReloadOnly = true
+	if teacher, err := again.Teacher(); err != nil || !teacher.Cached {
+		t.Errorf("teacher in the cache: %v (cached %v), want it reloaded", err, teacher != nil && teacher.Cached)
 	}
 }

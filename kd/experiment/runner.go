@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +35,10 @@ type Runner struct {
 	// Log, when set, receives one line per model: trained (with its wall time) or reloaded from the cache. Lines
 	// are written one at a time, also when models train in parallel.
 	Log io.Writer
+	// ReloadOnly makes the Runner reload models from the cache and train none: a model missing from the cache is
+	// an error wrapping ErrNotCached. A notebook that shows a committed run sets it, so that an incomplete cache
+	// says so instead of training for hours.
+	ReloadOnly bool
 	// Parallel is how many models [Runner.TrainAll] (and so [Runner.Run]) trains at once; 0 picks the default:
 	// one per CPU core on the Go backend, where one small network's training keeps only about 1.4 of 2 cores
 	// busy, and 1 on other backends. Every model is the same whatever Parallel is (tested): only wall time changes.
@@ -46,6 +51,9 @@ type Runner struct {
 	tuned   onceMap[*Tuning]
 	choice  onceMap[*StudentChoice]
 }
+
+// ErrNotCached is the error of a Runner with ReloadOnly set that needs a model its cache does not hold.
+var ErrNotCached = errors.New("not in the cache, and the runner reloads only (ReloadOnly)")
 
 // Trained is a trained model of the experiment.
 type Trained struct {
@@ -303,6 +311,9 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	final, err := r.Cache.Path(kind, key)
 	if err != nil {
 		return nil, err
+	}
+	if r.ReloadOnly && !r.Cache.Has(kind, key) {
+		return nil, fmt.Errorf("experiment: %s (%s in %s): %w", s.name, filepath.Base(final), r.Cache.Dir, ErrNotCached)
 	}
 	// An interrupted training (a kernel restart mid-cell) resumes from its last checkpoint here.
 	partial := final + ".partial"
