@@ -248,7 +248,11 @@ func decodeMetaImage(path string, r *bufio.Reader, openData func(string) (io.Rea
 		return nil, fmt.Errorf("DimSize %v of %s: %w", h.dims, h.datatype, err)
 	}
 	dims, spacing := padTo3(clone(h.dims), clone(h.spacing))
-	return &Volume{Dims: dims, Spacing: spacing, Affine: h.affine(), Path: path,
+	affine := h.affine()
+	if err := affineProblem(affine); err != nil {
+		return nil, fmt.Errorf("TransformMatrix and ElementSpacing: %w", err)
+	}
+	return &Volume{Dims: dims, Spacing: spacing, Affine: affine, Path: path,
 		Data: decodeVoxels(raw, h.datatype, h.order, 1, 0)}, nil
 }
 
