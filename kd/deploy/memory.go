@@ -1,7 +1,9 @@
 package deploy
 
-// MaxBatchMemory bounds the memory one batch of inference may take, by the estimate of [BatchLimit]: whatever
-// batch size is asked for, a segmenter holds about this much in activations at most.
+import "github.com/gokd/gokd/kd/nets"
+
+// MaxBatchMemory bounds the memory one batch of inference may take, by the estimate of [ActivationBytes]:
+// whatever batch size is asked for, a segmenter holds about this much in activations at most ([BatchLimit]).
 const MaxBatchMemory = 1 << 30
 
 // liveActivations is how many activation maps of each level's width and resolution inference holds at once,
@@ -9,22 +11,23 @@ const MaxBatchMemory = 1 << 30
 // nets.Student at 128², about 18 such sets of 4-byte maps per slice; 24 leaves a margin.
 const liveActivations = 24
 
-// SliceMemory estimates the bytes of activations one slice takes in inference with the model d describes:
-// liveActivations float32 maps of each level's width at that level's resolution (the slice size, divided by the
-// stem and halved at each level).
-func SliceMemory(d Description) int {
-	a := d.Architecture
-	side := d.Preprocessing.Size / max(a.Stem, 1)
-	floats := d.Preprocessing.Size * d.Preprocessing.Size * max(a.InputChannels, d.Preprocessing.Channels, 1)
+// ActivationBytes estimates the bytes of activations that one size×size slice with the given input channels
+// takes in inference through a network of architecture a: liveActivations float32 maps of each level's width at
+// that level's resolution (the size divided by the stem, halved at each level), and the input. It is a float64
+// so that any size, however absurd, has an estimate.
+func ActivationBytes(a nets.Architecture, size float64, channels int) float64 {
+	side := size / float64(max(a.Stem, 1))
+	floats := size * size * float64(max(channels, a.InputChannels, 1))
 	for _, width := range a.Widths {
-		floats += width * side * side
+		floats += float64(width) * side * side
 		side = max(side/2, 1)
 	}
 	return 4 * liveActivations * floats
 }
 
-// BatchLimit is the largest batch whose estimated activations ([SliceMemory]) fit in [MaxBatchMemory]; at
-// least 1.
+// BatchLimit is the largest batch of the model d describes whose estimated activations ([ActivationBytes]) fit
+// in [MaxBatchMemory]; at least 1.
 func BatchLimit(d Description) int {
-	return max(1, MaxBatchMemory/max(SliceMemory(d), 1))
+	perSlice := ActivationBytes(d.Architecture, float64(d.Preprocessing.Size), d.Preprocessing.Channels)
+	return int(max(1, min(MaxBatchMemory/max(perSlice, 1), MaxBatchMemory)))
 }

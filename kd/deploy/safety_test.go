@@ -76,8 +76,9 @@ func TestBatchBounded(t *testing.T) {
 		t.Errorf("batch %d on a 6-slice volume, want 6", seg.BatchSize)
 	}
 	big := Description{Architecture: nets.Teacher().Architecture(), Preprocessing: DefaultPreprocessing(512)}
-	if limit := BatchLimit(big); limit < 1 || limit*SliceMemory(big) > MaxBatchMemory && limit > 1 {
-		t.Errorf("teacher at 512²: batch limit %d of %d bytes per slice", limit, SliceMemory(big))
+	perSlice := ActivationBytes(big.Architecture, 512, 1)
+	if limit := BatchLimit(big); limit < 1 || float64(limit)*perSlice > MaxBatchMemory && limit > 1 {
+		t.Errorf("teacher at 512²: batch limit %d of %.0f bytes per slice", limit, perSlice)
 	}
 	b := goBackend(t)
 	m := &Model{Description: big, Net: tinyModel(t, b, 7)}
