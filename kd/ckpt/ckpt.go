@@ -172,17 +172,37 @@ func (c *Config) Verify() (Metadata, error) {
 		return Metadata{}, fmt.Errorf("ckpt: verifying: %w", err)
 	}
 	defer func() { _ = f.Close() }() // Read-only: nothing to lose on close.
+	if err := verifyVariables(r, h); err != nil {
+		return Metadata{}, fmt.Errorf("ckpt: verifying %s: %w", path, err)
+	}
+	return h.Metadata, nil
+}
+
+// VerifyReader is [Config.Verify] for a checkpoint of size bytes read from r: a file held in memory, say.
+func VerifyReader(r io.Reader, size int64) (Metadata, error) {
+	br := bufio.NewReader(r)
+	h, err := readHeader(br, size)
+	if err == nil {
+		err = verifyVariables(br, h)
+	}
+	if err != nil {
+		return Metadata{}, fmt.Errorf("ckpt: verifying: %w", err)
+	}
+	return h.Metadata, nil
+}
+
+// verifyVariables reads the data section that h describes from r and checks each variable's checksum.
+func verifyVariables(r io.Reader, h header) error {
 	for _, e := range h.Variables {
 		checksum := crc32.NewIEEE()
 		if _, err := io.CopyN(checksum, r, e.Length); err != nil {
-			return Metadata{}, fmt.Errorf("ckpt: verifying %s: reading variable %q: %w", path, e.Path, err)
+			return fmt.Errorf("reading variable %q: %w", e.Path, err)
 		}
 		if got := checksum.Sum32(); got != e.CRC32 {
-			return Metadata{}, fmt.Errorf("ckpt: verifying %s: variable %q is corrupt: CRC-32 %08x, header says %08x",
-				path, e.Path, got, e.CRC32)
+			return fmt.Errorf("variable %q is corrupt: CRC-32 %08x, header says %08x", e.Path, got, e.CRC32)
 		}
 	}
-	return h.Metadata, nil
+	return nil
 }
 
 // openCheckpoint opens the checkpoint file at path and reads its header, leaving the reader (buffered by bufSize

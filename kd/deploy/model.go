@@ -185,6 +185,11 @@ func readDescription(path string, read func() (ckpt.Metadata, error)) (Descripti
 	if err != nil {
 		return Description{}, fmt.Errorf("deploy: %s: %w (%w)", path, ErrNotModel, err)
 	}
+	return decodeDescription(path, meta)
+}
+
+// decodeDescription returns the description in the metadata of the model file named path.
+func decodeDescription(path string, meta ckpt.Metadata) (Description, error) {
 	var d Description
 	if err := json.Unmarshal(meta.Config, &d); err != nil || d.Format != Format {
 		return Description{}, fmt.Errorf("deploy: %s: %w: a GoKD training checkpoint, not an exported model "+
