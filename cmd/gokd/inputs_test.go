@@ -12,6 +12,17 @@ import (
 	"github.com/gokd/gokd/datasets/volume"
 )
 
+// modelAndCase writes, in a new folder, the tiny student's model file for 16² slices and a 16×16×3 blob volume
+// named name.
+func modelAndCase(t *testing.T, name string) (dir, model, in string) {
+	t.Helper()
+	dir = t.TempDir()
+	_, model = tinyStudent(t, dir, 16)
+	in = filepath.Join(dir, name)
+	writeBlob(t, in, 16, 16, 3)
+	return dir, model, in
+}
+
 // writeWithNaN writes the blob volume of writeBlob with its first n voxels set to NaN.
 func writeWithNaN(t *testing.T, path string, n int, dims ...int) {
 	t.Helper()
@@ -58,10 +69,7 @@ func TestSegmentNonFiniteInput(t *testing.T) {
 // TestSegmentDegenerateGeometry: a singular sform without qform is refused with exit 4; before, "axes LP?" and
 // "0.00 mL".
 func TestSegmentDegenerateGeometry(t *testing.T) {
-	dir := t.TempDir()
-	_, model := tinyStudent(t, dir, 16)
-	in := filepath.Join(dir, "singular.nii")
-	writeBlob(t, in, 16, 16, 3)
+	_, model, in := modelAndCase(t, "singular.nii")
 	v, err := volume.ReadVolume(in)
 	if err != nil {
 		t.Fatal(err)
@@ -79,10 +87,7 @@ func TestSegmentDegenerateGeometry(t *testing.T) {
 // TestModelChecksumCommands: gokd info verifies the weights (before: a full description, exit 0, for corrupt
 // weights) and gokd segment refuses a header changed by one bit; a folder as -model says it is a folder.
 func TestModelChecksumCommands(t *testing.T) {
-	dir := t.TempDir()
-	_, model := tinyStudent(t, dir, 16)
-	in := filepath.Join(dir, "case.nii")
-	writeBlob(t, in, 16, 16, 3)
+	dir, model, in := modelAndCase(t, "case.nii")
 	good, err := os.ReadFile(model)
 	if err != nil {
 		t.Fatal(err)
@@ -118,10 +123,7 @@ func TestModelChecksumCommands(t *testing.T) {
 // TestSmallRefusals: -frame -7, positional arguments of commands that take none, -h of every command (exit 0),
 // and -batch beyond the volume (capped, exit 0).
 func TestSmallRefusals(t *testing.T) {
-	dir := t.TempDir()
-	_, model := tinyStudent(t, dir, 16)
-	in := filepath.Join(dir, "case.nii")
-	writeBlob(t, in, 16, 16, 3)
+	dir, model, in := modelAndCase(t, "case.nii")
 	cfg := filepath.Join(dir, "cfg.json")
 	if err := os.WriteFile(cfg, []byte("{}"), 0o644); err != nil {
 		t.Fatal(err)

@@ -19,10 +19,7 @@ func fileBytes(t *testing.T, path string) string {
 // TestNeverWritesOverAnInput: an output that is an input — same name, or another name for the same inode (a
 // hard link) — is refused even with -force, for segment and export; before, the MRI was replaced by its mask.
 func TestNeverWritesOverAnInput(t *testing.T) {
-	dir := t.TempDir()
-	_, model := tinyStudent(t, dir, 16)
-	in := filepath.Join(dir, "case.nii.gz")
-	writeBlob(t, in, 16, 16, 3)
+	dir, model, in := modelAndCase(t, "case.nii.gz")
 	link := filepath.Join(dir, "linked.nii.gz")
 	if err := os.Link(in, link); err != nil {
 		t.Fatal(err)
@@ -52,10 +49,7 @@ func TestNeverWritesOverAnInput(t *testing.T) {
 // TestMetaImageDataFileIsAnOutput: -out seg.mhd with an existing seg.zraw is refused without -force (before, the
 // data file was replaced), and the .mhd data file of an input is protected like the input.
 func TestMetaImageDataFileIsAnOutput(t *testing.T) {
-	dir := t.TempDir()
-	_, model := tinyStudent(t, dir, 16)
-	in := filepath.Join(dir, "case.nii")
-	writeBlob(t, in, 16, 16, 3)
+	dir, model, in := modelAndCase(t, "case.nii")
 	zraw := filepath.Join(dir, "seg.zraw")
 	if err := os.WriteFile(zraw, []byte("someone's data"), 0o644); err != nil {
 		t.Fatal(err)
