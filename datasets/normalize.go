@@ -57,6 +57,10 @@ func (p Percentiles) validate() error {
 // NormalizeVolume clips data in place at the given percentiles of its own values, then rescales it as mode says.
 // data is one whole volume (or case): statistics are per volume, so all of a case's slices share one mapping.
 // A constant volume normalises to zeros rather than dividing by zero.
+//
+// Non-finite values (NaN, ±Inf: see [CountNonFinite]) take no part in the percentiles and are set to the low clip
+// value (the smallest finite value when clipping is off) before the rescaling: they become the volume's darkest
+// intensity, background. A volume without any finite value is an error.
 func NormalizeVolume(data []float32, clip Percentiles, mode Normalization) error {
 	if err := clip.validate(); err != nil {
 		return err
@@ -64,14 +68,23 @@ func NormalizeVolume(data []float32, clip Percentiles, mode Normalization) error
 	if len(data) == 0 {
 		return fmt.Errorf("cannot normalise an empty volume")
 	}
+	values := data
+	if bad := CountNonFinite(data); bad == len(data) {
+		return fmt.Errorf("cannot normalise a volume whose %d values are all NaN or infinite", bad)
+	} else if bad > 0 {
+		values = finiteValues(data)
+	}
 	var lo, hi float32
 	if clip.Enabled() {
-		lo, hi = PercentilePair(data, clip.Low, clip.High)
-		for i, v := range data {
-			data[i] = min(max(v, lo), hi)
-		}
+		lo, hi = PercentilePair(values, clip.Low, clip.High)
 	} else {
-		lo, hi = minMax(data)
+		lo, hi = minMax(values)
+	}
+	for i, v := range data {
+		if !isFinite(v) {
+			v = lo
+		}
+		data[i] = min(max(v, lo), hi) // Without clipping, lo and hi are the extremes: a no-op.
 	}
 	switch mode {
 	case ZScore:

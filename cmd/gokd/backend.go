@@ -15,17 +15,17 @@ func runBackend(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gokd backend", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	why := flags.Bool("why", false, "also print why this backend is chosen")
-	if err := flags.Parse(args); err != nil {
-		return 2
+	flags.Usage = func() {
+		_, _ = fmt.Fprint(stderr, "usage: gokd backend [-why]\n\nPrints the compute backend chosen here.\n\nflags:\n")
+		flags.PrintDefaults()
 	}
-	if flags.NArg() > 0 {
-		_, _ = fmt.Fprintf(stderr, "gokd backend: unexpected argument %q\n", flags.Arg(0))
-		return 2
+	if code, done := parseFlags(flags, args, false); done {
+		return code
 	}
 	config, reason := backend.Choose()
 	_, _ = fmt.Fprintln(stdout, config)
 	if *why {
 		_, _ = fmt.Fprintln(stdout, reason)
 	}
-	return 0
+	return exitOK
 }

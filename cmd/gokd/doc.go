@@ -9,9 +9,11 @@
 //	gokd backend [-why]
 //
 // Built with CGO_ENABLED=0 it is one static binary that runs on the pure-Go backend: `gokd segment` then needs
-// nothing but the model file (package kd/deploy). Its exit codes: 2 usage, 3 missing or unreadable file,
-// 4 unsupported or corrupt format, 5 not a GoKD model or another architecture, 6 output exists without -force,
-// 7 a 4D input without -frame, 1 anything else.
+// nothing but the model file (package kd/deploy). Its exit codes: 2 usage (an output that is an input
+// included), 3 missing or unreadable file, 4 unsupported or corrupt input (too many NaN voxels, degenerate
+// geometry, a configuration that cannot run), 5 not a GoKD model, a damaged one or another architecture,
+// 6 output exists without -force, 7 a 4D input without -frame, 1 anything else. README's Deploy section states
+// the rules for overwriting, folders, non-finite voxels and resources.
 //
 // Each subcommand prints its own flags with -h. Developer tools live beside it: cmd/gokd-nb (notebooks),
 // cmd/gokd-bench (speed against PyTorch) and cmd/gokd-devicecheck (accelerator machines).

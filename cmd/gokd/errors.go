@@ -11,12 +11,16 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // Anything else: a failed computation, an unwritable output folder.
 	exitUsage   = 2 // Bad flags or arguments.
-	exitMissing = 3 // An input or model file that is missing or unreadable.
-	exitFormat  = 4 // An unsupported or corrupt file format (input volume, output name, configuration).
+	exitMissing = 3 // An input or model file that is missing or unreadable, or an output's missing folder.
+	exitFormat  = 4 // An unsupported or corrupt input (volume, output name, configuration), a degenerate grid, too many NaN voxels.
 	exitModel   = 5 // Not a GoKD model file (a training checkpoint, another file), or weights of another architecture.
 	exitExists  = 6 // The output exists and -force was not given.
 	exitFrame   = 7 // A 4D input without -frame (or a frame it does not have).
 )
+
+// errReported is wrapped by a command's error when its message was already printed (gokd segment prints each
+// volume's error as it happens): the command only exits with its code.
+var errReported = errors.New("already reported")
 
 // exitError is an error with the exit code it calls for.
 type exitError struct {

@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/kd/experiment"
@@ -22,14 +24,46 @@ func runExperiment(args []string, stdout, stderr io.Writer) int {
 	parallel := flags.Int("parallel", 0, "models trained at once (0: one per CPU core on the Go backend, else 1)")
 	printConfig := flags.Bool("print-config", false, "print the configuration as JSON and exit")
 	over := overrideFlags(flags)
-	if err := flags.Parse(args); err != nil {
-		return 2
+	flags.Usage = func() {
+		_, _ = fmt.Fprint(stderr, "usage: gokd experiment [-config cfg.json] [-protocol] [-fold N] [-data DIR] [-cache DIR] "+
+			"[-parallel N] [-print-config]\n\nTrains and compares teachers and students. The configuration is "+
+			"validated, its memory estimated, before anything runs\n(exit 4 when it cannot run, 3 when -config is "+
+			"missing).\n\nflags:\n")
+		flags.PrintDefaults()
 	}
-	if err := experimentRun(stdout, *configPath, *cacheDir, *parallel, *printConfig, *protocol, over); err != nil {
+	if code, done := parseFlags(flags, args, false); done {
+		return code
+	}
+	err := experimentRun(stdout, *configPath, *cacheDir, *parallel, *printConfig, *protocol, over)
+	if err != nil {
 		_, _ = fmt.Fprintln(stderr, "gokd experiment:", err)
-		return 1
 	}
-	return 0
+	return exitCode(err)
+}
+
+// readConfig reads the configuration at configPath over base ("": base itself), applies the overrides, then
+// adjust when not nil, and validates the result (experiment.Config.Validate: every field, and the memory estimate),
+// its error carrying the exit code.
+func readConfig(configPath string, base experiment.Config, over overrides, adjust func(*experiment.Config)) (experiment.Config, error) {
+	config := base
+	if configPath != "" {
+		var err error
+		if config, err = experiment.ReadConfig(configPath, base); errors.Is(err, fs.ErrNotExist) {
+			return config, fail(exitMissing, err)
+		} else if err != nil {
+			return config, fail(exitFormat, err)
+		}
+	}
+	if err := over.apply(&config); err != nil {
+		return config, fail(exitUsage, err)
+	}
+	if adjust != nil {
+		adjust(&config)
+	}
+	if err := config.Validate(); err != nil {
+		return config, fail(exitFormat, err)
+	}
+	return config, nil
 }
 
 // overrides are the flags of `gokd experiment` and `gokd export` that change one field of the configuration
@@ -74,13 +108,8 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 	if protocol {
 		config = experiment.Protocol()
 	}
-	if configPath != "" {
-		var err error
-		if config, err = experiment.ReadConfig(configPath, config); err != nil {
-			return err
-		}
-	}
-	if err := over.apply(&config); err != nil {
+	config, err := readConfig(configPath, config, over, nil)
+	if err != nil {
 		return err
 	}
 	if printConfig {

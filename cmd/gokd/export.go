@@ -5,10 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 
 	"github.com/gokd/gokd/backend"
+	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/kd/deploy"
 	"github.com/gokd/gokd/kd/experiment"
 	"github.com/gokd/gokd/kd/train"
@@ -39,25 +39,61 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 			"weights, architecture, preprocessing and provenance, for `gokd segment`.\n\nflags:\n")
 		flags.PrintDefaults()
 	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, done := parseFlags(flags, args, false); done {
+		return code
 	}
-	if *out == "" || flags.NArg() != 0 {
+	if *out == "" {
 		flags.Usage()
 		return exitUsage
 	}
-	if (data.image == "") != (data.mask == "") {
-		_, _ = fmt.Fprintln(stderr, "gokd export: -image and -mask go together")
+	if err := data.check(flags); err != nil {
+		_, _ = fmt.Fprintln(stderr, "gokd export:", err)
 		return exitUsage
 	}
-	err := export(stdout, *configPath, *cacheDir, *name, *out, *backendName, *force, over, data)
+	err := export(stdout, stderr, *configPath, *cacheDir, *name, *out, *backendName, *force, over, data)
 	if err != nil {
 		_, _ = fmt.Fprintln(stderr, "gokd export:", err)
 	}
 	return exitCode(err)
+}
+
+// check refuses pairData's flags that cannot be meant: -image without -mask (or the reverse), and a -size or
+// -steps given but not positive (0 would silently mean the configuration's).
+func (p pairData) check(flags *flag.FlagSet) error {
+	if (p.image == "") != (p.mask == "") {
+		return errors.New("-image and -mask go together")
+	}
+	var err error
+	flags.Visit(func(f *flag.Flag) {
+		if (f.Name == "size" && p.size <= 0 || f.Name == "steps" && p.steps <= 0) && err == nil {
+			err = fmt.Errorf("-%s %s: want a positive number (leave it out for the configuration's)", f.Name,
+				f.Value)
+		}
+	})
+	return err
+}
+
+// checkImage reads -image and refuses it, naming it, when more than deploy.MaxNonFiniteFraction of its voxels
+// are NaN or infinite; fewer are left out of its normalisation (a warning counts them). Before, such an image
+// trained into "batch loss is NaN".
+func (p pairData) checkImage(stderr io.Writer) error {
+	if p.image == "" {
+		return nil
+	}
+	v, err := readFrame(p.image, 0)
+	if err != nil {
+		return err
+	}
+	bad := datasets.CountNonFinite(v.Data)
+	if float64(bad) > deploy.MaxNonFiniteFraction*float64(len(v.Data)) {
+		return failf(exitFormat, "-image %s: %w: %d of its %d voxels are NaN or infinite, more than %g%%",
+			p.image, deploy.ErrNonFinite, bad, len(v.Data), 100*deploy.MaxNonFiniteFraction)
+	}
+	if bad > 0 {
+		_, _ = fmt.Fprintf(stderr, "gokd export: warning: -image %s: %d voxels are NaN or infinite: set to the low "+
+			"clip value (background)\n", p.image, bad)
+	}
+	return nil
 }
 
 // pairData are export's flags that train on one image and its mask.
@@ -88,26 +124,26 @@ func (p pairData) apply(config *experiment.Config) {
 	}
 }
 
-func export(stdout io.Writer, configPath, cacheDir, name, out, backendName string, force bool, over overrides, data pairData) error {
-	config := experiment.Default()
-	if configPath != "" {
-		var err error
-		if config, err = experiment.ReadConfig(configPath, config); errors.Is(err, fs.ErrNotExist) {
-			return fail(exitMissing, err)
-		} else if err != nil {
-			return fail(exitFormat, err)
-		}
+// export runs gokd export; the error carries the exit code. The configuration, the inputs and the output are
+// checked before any training.
+func export(stdout, stderr io.Writer, configPath, cacheDir, name, out, backendName string, force bool, over overrides,
+	data pairData) error {
+	config, err := readConfig(configPath, experiment.Default(), over, data.apply)
+	if err != nil {
+		return err
 	}
-	if err := over.apply(&config); err != nil {
-		return fail(exitUsage, err)
-	}
-	data.apply(&config)
 	if data.image != "" {
 		for _, f := range []string{data.image, data.mask} {
 			if _, err := os.Stat(f); err != nil {
 				return fail(exitMissing, err)
 			}
 		}
+	}
+	if err := checkOutputFile(out, []string{configPath, data.image, data.mask}, force); err != nil {
+		return err
+	}
+	if err := data.checkImage(stderr); err != nil {
+		return err
 	}
 	b, err := backend.New(backendName)
 	if err != nil {
@@ -127,6 +163,9 @@ func export(stdout io.Writer, configPath, cacheDir, name, out, backendName strin
 	d, err := r.Export(name, out, force)
 	if errors.Is(err, deploy.ErrOutputExists) {
 		return failf(exitExists, "%w (use -force to replace it)", err)
+	}
+	if err != nil && data.image != "" {
+		return fmt.Errorf("training on -image %s: %w", data.image, err)
 	}
 	if err != nil {
 		return err

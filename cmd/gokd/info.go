@@ -22,27 +22,29 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 			"architecture, preprocessing, provenance.\n\nflags:\n")
 		flags.PrintDefaults()
 	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, done := parseFlags(flags, args, true); done {
+		return code
 	}
 	if flags.NArg() != 1 {
 		flags.Usage()
 		return exitUsage
 	}
-	err := info(flags.Arg(0), *asJSON, stdout)
+	err := info(flags.Arg(0), *asJSON, stdout, stderr)
 	if err != nil {
 		_, _ = fmt.Fprintln(stderr, "gokd info:", err)
 	}
 	return exitCode(err)
 }
 
-func info(path string, asJSON bool, stdout io.Writer) error {
-	d, err := deploy.ReadDescription(path)
+// info prints the description of the model file at path, once every checksum of the file, weights included,
+// has been verified.
+func info(path string, asJSON bool, stdout, stderr io.Writer) error {
+	d, err := deploy.Verify(path)
 	if err != nil {
 		return modelReadError(err)
+	}
+	if warning := d.FormatWarning(); warning != "" {
+		_, _ = fmt.Fprintf(stderr, "gokd info: warning: %s: %s\n", path, warning)
 	}
 	if asJSON {
 		blob, err := json.MarshalIndent(d, "", "  ")
@@ -54,7 +56,8 @@ func info(path string, asJSON bool, stdout io.Writer) error {
 	}
 	a, p, v := d.Architecture, d.Preprocessing, d.Provenance
 	var b strings.Builder
-	fmt.Fprintf(&b, "model          %s (%s), %s format version %d\n", d.Name, d.Role, d.Format, d.Version)
+	fmt.Fprintf(&b, "model          %s (%s), %s format version %d, checksums verified\n", d.Name, d.Role, d.Format,
+		d.Version)
 	fmt.Fprintf(&b, "architecture   U-Net, %d levels, widths %v, %s convolutions, %s norm (%d groups), stem %d, "+
 		"%d input channel(s), %d classes\n", a.Levels, a.Widths, a.Conv, a.Norm, a.Groups, a.Stem, a.InputChannels,
 		a.Classes)

@@ -13,6 +13,9 @@ func checkDecoded(t *testing.T, v *Volume) {
 	if err := v.Validate(); err != nil {
 		t.Fatalf("decoded an inconsistent volume: %v", err)
 	}
+	if err := v.CheckGeometry(); err != nil {
+		t.Fatalf("decoded a volume with a degenerate grid: %v", err)
+	}
 	c := v.Canonical()
 	if err := c.Validate(); err != nil {
 		t.Fatalf("Canonical gave an inconsistent volume: %v", err)

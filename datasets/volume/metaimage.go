@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -34,6 +33,7 @@ type metaHeader struct {
 	compressed bool
 	dataFile   string // "LOCAL" or a file name relative to the header
 	headerSize int    // bytes to skip at the start of an external data file; -1: data is at its end
+	comment    string // the Comment line, "" when absent
 }
 
 // parseMetaHeader reads "Key = Value" lines up to and including ElementDataFile, which must come last; r is then
@@ -67,7 +67,7 @@ func parseMetaHeader(r *bufio.Reader) (*metaHeader, error) {
 
 // newMetaHeader interprets the header fields.
 func newMetaHeader(fields map[string]string) (*metaHeader, error) {
-	h := &metaHeader{order: binary.LittleEndian, dataFile: fields["elementdatafile"]}
+	h := &metaHeader{order: binary.LittleEndian, dataFile: fields["elementdatafile"], comment: fields["comment"]}
 	ndims, err := strconv.Atoi(fields["ndims"])
 	if err != nil || ndims < 1 || ndims > 7 {
 		return nil, fmt.Errorf("NDims = %q, want 1…7", fields["ndims"])
@@ -203,10 +203,7 @@ func readMetaImageFile(path string) (*Volume, error) {
 	}
 	defer f.Close()
 	v, err := decodeMetaImage(path, bufio.NewReaderSize(f, 1<<16), func(name string) (io.ReadSeekCloser, error) {
-		if !filepath.IsAbs(name) {
-			name = filepath.Join(filepath.Dir(path), name)
-		}
-		return os.Open(name)
+		return os.Open(metaDataPath(path, name))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("volume: reading MetaImage %s: %w", path, err)
@@ -248,7 +245,11 @@ func decodeMetaImage(path string, r *bufio.Reader, openData func(string) (io.Rea
 		return nil, fmt.Errorf("DimSize %v of %s: %w", h.dims, h.datatype, err)
 	}
 	dims, spacing := padTo3(clone(h.dims), clone(h.spacing))
-	return &Volume{Dims: dims, Spacing: spacing, Affine: h.affine(), Path: path,
+	affine := h.affine()
+	if err := affineProblem(affine); err != nil {
+		return nil, fmt.Errorf("TransformMatrix and ElementSpacing: %w", err)
+	}
+	return &Volume{Dims: dims, Spacing: spacing, Affine: affine, Path: path,
 		Data: decodeVoxels(raw, h.datatype, h.order, 1, 0)}, nil
 }
 

@@ -29,6 +29,7 @@ type MetaImageWriter struct {
 	vol      *Volume
 	datatype Datatype
 	compress bool
+	comment  string
 }
 
 // NewMetaImageWriter returns a writer for v with the default configuration.
@@ -46,6 +47,13 @@ func (w *MetaImageWriter) Datatype(dt Datatype) *MetaImageWriter {
 // Compress stores the voxels zlib-compressed (CompressedData = True).
 func (w *MetaImageWriter) Compress(compress bool) *MetaImageWriter {
 	w.compress = compress
+	return w
+}
+
+// Comment sets the header's Comment line (one line of text), which [ReadHeaderDescription] reads back; programs
+// tag the files they write with it.
+func (w *MetaImageWriter) Comment(text string) *MetaImageWriter {
+	w.comment = text
 	return w
 }
 
@@ -69,6 +77,9 @@ func (w *MetaImageWriter) Write(path string) (err error) {
 	}
 	if err := w.datatype.check(); err != nil {
 		return err
+	}
+	if strings.ContainsAny(w.comment, "\r\n") {
+		return fmt.Errorf("comment %q spans several lines", w.comment)
 	}
 	data, err := encodeVoxels(v.Data, w.datatype, binary.LittleEndian, 1, 0)
 	if err != nil {
@@ -143,7 +154,11 @@ func (w *MetaImageWriter) header(dataFile string, compressedSize int) string {
 		dims[i] = float64(d)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "ObjectType = Image\nNDims = %d\nBinaryData = True\nBinaryDataByteOrderMSB = False\n", ndims)
+	b.WriteString("ObjectType = Image\n")
+	if w.comment != "" {
+		fmt.Fprintf(&b, "Comment = %s\n", w.comment)
+	}
+	fmt.Fprintf(&b, "NDims = %d\nBinaryData = True\nBinaryDataByteOrderMSB = False\n", ndims)
 	if w.compress {
 		fmt.Fprintf(&b, "CompressedData = True\nCompressedDataSize = %d\n", compressedSize)
 	} else {

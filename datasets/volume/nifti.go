@@ -198,19 +198,48 @@ func (h *niftiHeader) scaling() (slope, inter float64, err error) {
 }
 
 // affine returns nibabel's get_best_affine: the sform when sform_code ≠ 0, else the qform when qform_code ≠ 0,
-// else the pixdim-scaling fallback centred on the volume.
+// else the pixdim-scaling fallback centred on the volume. Unlike nibabel it never returns a degenerate affine
+// (see [Volume.CheckGeometry]): a singular or non-finite sform falls back to the qform when there is one, and
+// is an error otherwise, as is a degenerate qform or pixdim.
 func (h *niftiHeader) affine() ([4][4]float64, error) {
-	switch {
-	case h.sformCode != 0:
+	if h.sformCode != 0 {
 		a := identity()
 		for i := range 3 {
 			a[i] = h.srow[i]
 		}
-		return a, nil
-	case h.qformCode != 0:
-		return h.qformAffine()
+		sformErr := affineProblem(a)
+		if sformErr == nil {
+			return a, nil
+		}
+		if h.qformCode == 0 {
+			return a, fmt.Errorf("sform: %w, and there is no qform to fall back to", sformErr)
+		}
+		q, err := h.checkedAffine(h.qformAffine())
+		if err != nil {
+			return q, fmt.Errorf("sform: %w, and the qform is no better: %w", sformErr, err)
+		}
+		return q, nil
 	}
-	return h.baseAffine(), nil
+	if h.qformCode != 0 {
+		q, err := h.checkedAffine(h.qformAffine())
+		if err != nil {
+			return q, fmt.Errorf("qform: %w", err)
+		}
+		return q, nil
+	}
+	a, err := h.checkedAffine(h.baseAffine(), nil)
+	if err != nil {
+		return a, fmt.Errorf("pixdim: %w", err)
+	}
+	return a, nil
+}
+
+// checkedAffine passes on a built affine and its error, adding the geometry's checks.
+func (h *niftiHeader) checkedAffine(a [4][4]float64, err error) ([4][4]float64, error) {
+	if err != nil {
+		return a, err
+	}
+	return a, affineProblem(a)
 }
 
 // qformAffine builds the affine from the quaternion (b, c, d; a ≥ 0 from unit norm), pixdim and qfac.
@@ -290,6 +319,9 @@ func (h *niftiHeader) volume(path string, data []float32) (*Volume, error) {
 	spacing := make([]float64, len(h.dims))
 	for i := range spacing {
 		spacing[i] = h.pixdim[i+1]
+		if math.IsNaN(spacing[i]) || math.IsInf(spacing[i], 0) {
+			return nil, fmt.Errorf("pixdim[%d] = %g: the spacing of axis %d is not a finite length", i+1, spacing[i], i)
+		}
 	}
 	dims, spacing := padTo3(clone(h.dims), spacing)
 	return &Volume{Dims: dims, Data: data, Spacing: spacing, Affine: affine, Path: path}, nil

@@ -30,6 +30,7 @@ type NIfTIWriter struct {
 	order                binary.ByteOrder
 	slope, inter         float64
 	qformCode, sformCode int
+	description          string
 }
 
 // NewNIfTIWriter returns a writer for v with the default configuration.
@@ -67,6 +68,13 @@ func (w *NIfTIWriter) Scaling(slope, inter float64) *NIfTIWriter {
 // fall back to the pixdim-only affine and the volume's own affine is lost.
 func (w *NIfTIWriter) TransformCodes(qformCode, sformCode int) *NIfTIWriter {
 	w.qformCode, w.sformCode = qformCode, sformCode
+	return w
+}
+
+// Description sets the header's descrip field (at most 79 bytes: NIfTI's 80 with the terminating zero), which
+// [ReadHeaderDescription] reads back; programs tag the files they write with it.
+func (w *NIfTIWriter) Description(text string) *NIfTIWriter {
+	w.description = text
 	return w
 }
 
@@ -133,6 +141,10 @@ func (w *NIfTIWriter) header() ([]byte, error) {
 	if w.slope == 0 || math.IsNaN(w.slope) || math.IsInf(w.slope, 0) {
 		return nil, fmt.Errorf("invalid scaling slope %g", w.slope)
 	}
+	if len(w.description) >= descripSize {
+		return nil, fmt.Errorf("description of %d bytes, NIfTI's descrip holds at most %d", len(w.description),
+			descripSize-1)
+	}
 	if len(v.Dims) > 7 {
 		return nil, fmt.Errorf("%d axes, NIfTI holds at most 7", len(v.Dims))
 	}
@@ -191,6 +203,7 @@ func (w *NIfTIWriter) header() ([]byte, error) {
 				e.f32(280+16*i+4*j, v.Affine[i][j])
 			}
 		}
+		copy(e.buf[nifti1Descrip:], w.description)
 		copy(e.buf[344:], "n+1\x00")
 	} else {
 		e.buf = make([]byte, nifti2HeaderSize)
@@ -214,6 +227,7 @@ func (w *NIfTIWriter) header() ([]byte, error) {
 				e.f64(400+32*i+8*j, v.Affine[i][j])
 			}
 		}
+		copy(e.buf[nifti2Descrip:], w.description)
 		e.i32(500, 2|8) // xyzt_units: mm and seconds.
 	}
 	return e.buf, nil

@@ -21,8 +21,14 @@ const (
 	// MetadataFileName is the human-readable copy of the checkpoint's [Metadata], next to [FileName].
 	MetadataFileName = "metadata.json"
 
-	magic         = "GoKD checkpoint\n"
-	formatVersion = 1
+	magic = "GoKD checkpoint\n"
+	// formatVersion is the version written. Version 2 follows the JSON header with its CRC-32, so that the
+	// header (metadata and the variables' own checksums) is covered too; version 1 files, without it, are read.
+	formatVersion = 2
+	// oldestVersion is the oldest version read.
+	oldestVersion = 1
+	// headerCRCSize is the size of the header's checksum after the JSON header, from version 2 on.
+	headerCRCSize = 4
 
 	// maxHeaderBytes bounds the JSON header read before trusting it: a corrupt length must not allocate gigabytes.
 	maxHeaderBytes = 256 << 20
@@ -111,6 +117,9 @@ func writeFile(w io.Writer, h header, variables []savedVariable) error {
 	if _, err := w.Write(encoded); err != nil {
 		return err
 	}
+	if err := binary.Write(w, binary.LittleEndian, crc32.ChecksumIEEE(encoded)); err != nil {
+		return err
+	}
 	for _, v := range variables {
 		var writeErr error
 		err := v.value.ConstBytes(func(data []byte) { _, writeErr = w.Write(data) })
@@ -143,12 +152,26 @@ func readHeader(r *bufio.Reader, fileSize int64) (header, error) {
 	if _, err := io.ReadFull(r, encoded); err != nil {
 		return header{}, fmt.Errorf("reading header: %w", err)
 	}
+	// The checksum comes before the JSON is trusted; a version 1 header has none, and its data starts here.
+	stored, _ := r.Peek(headerCRCSize)
+	checked := len(stored) == headerCRCSize && binary.LittleEndian.Uint32(stored) == crc32.ChecksumIEEE(encoded)
 	var h header
 	if err := json.Unmarshal(encoded, &h); err != nil {
+		if !checked {
+			return header{}, fmt.Errorf("header is corrupt (its CRC-32 does not match): %w", err)
+		}
 		return header{}, fmt.Errorf("decoding header: %w", err)
 	}
-	if h.Version != formatVersion {
-		return header{}, fmt.Errorf("format version %d, this build reads version %d", h.Version, formatVersion)
+	if h.Version < oldestVersion || h.Version > formatVersion {
+		return header{}, fmt.Errorf("format version %d, this build reads versions %d to %d (a corrupt header, "+
+			"or a newer GoKD's file)", h.Version, oldestVersion, formatVersion)
+	}
+	if h.Version >= 2 {
+		if !checked {
+			return header{}, fmt.Errorf("header is corrupt: its CRC-32 does not match")
+		}
+		_, _ = r.Discard(headerCRCSize) // Peeked above.
+		dataStart += headerCRCSize
 	}
 	if h.ByteOrder != hostByteOrder() {
 		return header{}, fmt.Errorf("saved on a %s-endian host, cannot load on this %s-endian one", h.ByteOrder,

@@ -19,7 +19,11 @@ const (
 	// Format is the Description.Format of every model file: what tells a model file from a training checkpoint.
 	Format = "gokd-model"
 	// FormatVersion is the version of the Description this build writes; it reads this version and older.
-	FormatVersion = 1
+	// Version 2 files are checkpoints whose header, the Description included, is covered by a checksum;
+	// version 1 files are read too, with the warning of [Description.FormatWarning].
+	FormatVersion = 2
+	// checksummedVersion is the first version whose header, preprocessing included, is checksummed.
+	checksummedVersion = 2
 )
 
 // ErrNotModel is wrapped by the errors of [ReadDescription] and [Load] for a file that is not a GoKD model file:
@@ -138,18 +142,54 @@ func Describe(m *train.Model, d Description) Description {
 	return d
 }
 
-// ReadDescription reads a model file's description without its weights. A missing or unreadable file is an
-// error wrapping the file system's; a file that is not a model file wraps [ErrNotModel].
+// FormatWarning returns a warning for a model file of an older format whose header is not covered by a
+// checksum (version 1), or "" for a current one.
+func (d Description) FormatWarning() string {
+	if d.Version >= checksummedVersion {
+		return ""
+	}
+	return fmt.Sprintf("model format version %d has no checksum over its description (preprocessing, "+
+		"architecture): a damaged one goes unnoticed; export the model again to get version %d", d.Version,
+		FormatVersion)
+}
+
+// ReadDescription reads a model file's description without its weights; the header that holds it is checked
+// against its checksum. A missing or unreadable file is an error wrapping the file system's; a folder or a file
+// that is not a model file wraps [ErrNotModel].
 func ReadDescription(path string) (Description, error) {
+	return readDescription(path, ckpt.File(path).ReadMetadata)
+}
+
+// Verify reads a whole model file and checks every checksum, its weights' included, then returns its
+// description; its errors are [ReadDescription]'s, and a corrupt file's.
+func Verify(path string) (Description, error) {
+	return readDescription(path, ckpt.File(path).Verify)
+}
+
+// readDescription reads the description of the model file at path from the metadata that read returns.
+func readDescription(path string, read func() (ckpt.Metadata, error)) (Description, error) {
 	f, err := os.Open(path) // The file system's errors first, unwrapped by ckpt's wording.
 	if err != nil {
 		return Description{}, fmt.Errorf("deploy: model %w", err)
 	}
+	info, err := f.Stat()
 	_ = f.Close() // Read-only probe.
-	meta, err := ckpt.File(path).ReadMetadata()
+	if err != nil {
+		return Description{}, fmt.Errorf("deploy: model %w", err)
+	}
+	if info.IsDir() {
+		return Description{}, fmt.Errorf("deploy: %s is a directory: %w (give the file `gokd export` wrote)",
+			path, ErrNotModel)
+	}
+	meta, err := read()
 	if err != nil {
 		return Description{}, fmt.Errorf("deploy: %s: %w (%w)", path, ErrNotModel, err)
 	}
+	return decodeDescription(path, meta)
+}
+
+// decodeDescription returns the description in the metadata of the model file named path.
+func decodeDescription(path string, meta ckpt.Metadata) (Description, error) {
 	var d Description
 	if err := json.Unmarshal(meta.Config, &d); err != nil || d.Format != Format {
 		return Description{}, fmt.Errorf("deploy: %s: %w: a GoKD training checkpoint, not an exported model "+

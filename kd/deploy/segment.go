@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/prostate"
 	"github.com/gokd/gokd/datasets/volume"
 	"github.com/gokd/gokd/kd/train"
@@ -15,6 +16,21 @@ import (
 
 // ErrNeedFrame is wrapped by [SelectFrame]'s error for a 4D volume when no frame was chosen.
 var ErrNeedFrame = errors.New("4D volume: choose a frame")
+
+// ErrNonFinite is wrapped by [Segmenter.Segment]'s error for a volume with more than [MaxNonFiniteFraction] of
+// its voxels NaN or infinite.
+var ErrNonFinite = errors.New("too many non-finite voxels")
+
+// ErrGeometry is wrapped by [Segmenter.Segment]'s error for a volume whose grid is degenerate
+// ([volume.Volume.CheckGeometry]): its mask's volume in mL and orientation would mean nothing.
+var ErrGeometry = errors.New("degenerate geometry")
+
+// MaxNonFiniteFraction is the largest fraction of a volume's voxels that may be NaN or ±Inf. Up to it, they are
+// left out of the normalisation's percentiles and set to the low clip value, the darkest intensity (see
+// datasets.NormalizeVolume), and [Segmentation.NonFiniteVoxels] counts them; beyond it the volume is refused
+// (ErrNonFinite): a tenth of a scan missing is no longer a few bad voxels but a hole the network was never
+// trained on, and the percentiles of the rest may not describe the scan.
+const MaxNonFiniteFraction = 0.1
 
 // SegmenterBuilder configures a [Segmenter]; create it with [NewSegmenter], finish with [SegmenterBuilder.Done].
 type SegmenterBuilder struct {
@@ -30,6 +46,8 @@ func NewSegmenter(backend compute.Backend, model *Model) *SegmenterBuilder {
 }
 
 // BatchSize sets how many slices run through the network at once (default 8). The labels do not depend on it.
+// The segmenter runs fewer when a batch would need more than [MaxBatchMemory] (see [BatchLimit]), and a volume
+// with fewer slices runs them all in one batch.
 func (b *SegmenterBuilder) BatchSize(n int) *SegmenterBuilder { b.batchSize = n; return b }
 
 // Progress sets a function called after each batch with the slices done and the volume's total.
@@ -51,8 +69,8 @@ func (b *SegmenterBuilder) Done() (*Segmenter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("deploy: compiling %s: %w", b.model.Name, err)
 	}
-	return &Segmenter{model: b.model, loader: loader, predictor: predictor, batchSize: b.batchSize,
-		progress: b.progress}, nil
+	return &Segmenter{model: b.model, loader: loader, predictor: predictor,
+		batchSize: min(b.batchSize, BatchLimit(b.model.Description)), progress: b.progress}, nil
 }
 
 // Segmenter segments volumes with one model. It is not safe for concurrent use: give each goroutine its own.
@@ -71,14 +89,26 @@ type Segmentation struct {
 	ForegroundVoxels int
 	ForegroundML     float64       // Foreground volume: voxels times the voxel volume of the affine, in mL.
 	Slices           int           // Axial slices run through the network.
+	BatchSize        int           // Slices per batch: the segmenter's, at most Slices.
+	NonFiniteVoxels  int           // Input voxels that were NaN or ±Inf, set to the low clip value.
 	Elapsed          time.Duration // Preparation, inference and restoring the labels.
 }
 
 // Segment segments one 3D volume (see [SelectFrame] for 4D ones): prepared as in training, run slice-wise in
-// batches, labels brought back onto the input's grid.
+// batches of at most its slice count, labels brought back onto the input's grid. A degenerate grid is refused
+// (ErrGeometry), and so is a volume with too many non-finite voxels (ErrNonFinite, see [MaxNonFiniteFraction]).
 func (s *Segmenter) Segment(v *volume.Volume) (*Segmentation, error) {
 	start := time.Now()
 	name := filepath.Base(v.Path)
+	if err := v.CheckGeometry(); err != nil {
+		return nil, fmt.Errorf("deploy: %w: %w", ErrGeometry, err)
+	}
+	nonFinite := datasets.CountNonFinite(v.Data)
+	if float64(nonFinite) > MaxNonFiniteFraction*float64(len(v.Data)) {
+		return nil, fmt.Errorf("deploy: %s: %w: %d of its %d voxels (%.1f%%) are NaN or infinite, more than the %g%% "+
+			"that are set to the low clip value", v.Path, ErrNonFinite, nonFinite, len(v.Data),
+			100*float64(nonFinite)/float64(len(v.Data)), 100*MaxNonFiniteFraction)
+	}
 	st, err := s.loader.ImageStack(v, "input", name)
 	if err != nil {
 		return nil, fmt.Errorf("deploy: %w", err)
@@ -88,9 +118,10 @@ func (s *Segmenter) Segment(v *volume.Volume) (*Segmentation, error) {
 		return nil, fmt.Errorf("deploy: %s: %w", v.Path, err)
 	}
 	labels := make([]int32, 0, st.Slices*st.Size*st.Size)
-	for first := 0; first < len(samples); first += s.batchSize {
-		last := min(first+s.batchSize, len(samples))
-		maps, err := s.predictor.Predict(samples[first:last], s.batchSize)
+	batch := min(s.batchSize, len(samples)) // A batch beyond the volume would only compute padding.
+	for first := 0; first < len(samples); first += batch {
+		last := min(first+batch, len(samples))
+		maps, err := s.predictor.Predict(samples[first:last], batch)
 		if err != nil {
 			return nil, fmt.Errorf("deploy: segmenting %s: %w", v.Path, err)
 		}
@@ -105,7 +136,7 @@ func (s *Segmenter) Segment(v *volume.Volume) (*Segmentation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("deploy: %w", err)
 	}
-	seg := &Segmentation{Labels: restored, Slices: st.Slices}
+	seg := &Segmentation{Labels: restored, Slices: st.Slices, BatchSize: batch, NonFiniteVoxels: nonFinite}
 	for _, label := range restored.Data {
 		if label != 0 {
 			seg.ForegroundVoxels++

@@ -468,5 +468,5 @@ func (c Config) Validate() error {
 	if _, err := c.Loss.teacherObjective(); err != nil {
 		return err
 	}
-	return nil
+	return c.validateResources() // Values and the memory estimate: resources.go.
 }

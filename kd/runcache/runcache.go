@@ -19,10 +19,14 @@ type Cache struct {
 	Dir string
 }
 
-// Open returns the cache in dir, creating the folder if needed.
+// Open returns the cache in dir, creating the folder if needed, and removes the build folders that builds
+// interrupted by the death of their process left behind.
 func Open(dir string) (*Cache, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("runcache: creating cache folder %q: %w", dir, err)
+	}
+	if err := removeStaleBuilds(dir); err != nil {
+		return nil, err
 	}
 	return &Cache{Dir: dir}, nil
 }
@@ -67,7 +71,8 @@ func (c *Cache) Has(kind string, config any) bool {
 // hit tells whether the entry was already there.
 //
 // build writes its files into the folder it is given, a temporary one: only when build returns nil is the folder
-// published under its final name, so an interrupted or failed build leaves nothing behind.
+// published under its final name, so a failed build leaves nothing behind, and the next Open removes what a
+// build interrupted with its process left.
 func (c *Cache) Get(kind string, config any, build func(dir string) error) (dir string, hit bool, err error) {
 	dir, err = c.Path(kind, config)
 	if err != nil {
@@ -76,7 +81,7 @@ func (c *Cache) Get(kind string, config any, build func(dir string) error) (dir 
 	if c.Has(kind, config) {
 		return dir, true, nil
 	}
-	tmp, err := os.MkdirTemp(c.Dir, ".building-"+filepath.Base(dir)+"-")
+	tmp, err := os.MkdirTemp(c.Dir, buildPattern(filepath.Base(dir)))
 	if err != nil {
 		return "", false, fmt.Errorf("runcache: creating a build folder in %q: %w", c.Dir, err)
 	}
