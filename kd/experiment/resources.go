@@ -64,7 +64,7 @@ func (c Config) validateValues() error {
 			return fmt.Errorf("experiment: %s %g: want a non-negative finite number", f.name, f.value)
 		}
 	}
-	if src := c.Data.Source; (src == "" || src == "phantom") &&
+	if src := c.Data.Source; (src == "" || src == SourcePhantom) &&
 		(c.Data.Sites < 1 || c.Data.CasesPerSite < 1 || c.Data.SlicesPerCase < 1) {
 		return fmt.Errorf("experiment: the phantom needs Data.Sites, Data.CasesPerSite and Data.SlicesPerCase ≥ 1, "+
 			"not %d, %d and %d", c.Data.Sites, c.Data.CasesPerSite, c.Data.SlicesPerCase)
@@ -97,7 +97,7 @@ func (c Config) MemoryEstimate() MemoryEstimate {
 		e.Slice = max(e.Slice, trainingFactor*deploy.ActivationBytes(spec.Net().Architecture(), size, 1))
 	}
 	e.Step = e.Slice * float64(c.Train.BatchSize)
-	if src := c.Data.Source; src == "" || src == "phantom" {
+	if src := c.Data.Source; src == "" || src == SourcePhantom {
 		e.Data = float64(c.Data.Sites) * float64(c.Data.CasesPerSite) * float64(c.Data.SlicesPerCase) * size * size * 8
 	}
 	return e
