@@ -30,13 +30,13 @@ LAB_ARGS ?=
 .PHONY: setup setup-test setup-bench lab demo test verify bench vet notebooks devicecheck-build
 
 setup: ## JupyterLab (pinned, into .venv/), goimports, gopls and the GoNB kernel: installs only what is missing.
-	@bash kernelext/scripts/setup.sh
+	@bash scripts/setup.sh
 
 setup-test: ## setup, plus the real MRI files, Chromium and Playwright that the tests use.
-	@bash kernelext/scripts/setup.sh test
+	@bash scripts/setup.sh test
 
 setup-bench: ## setup, plus the benchmark's references: PyTorch (Debian) and JAX (PyPI, into .venv-bench/).
-	@bash kernelext/scripts/setup.sh bench
+	@bash scripts/setup.sh bench
 	@bash cmd/gokd-bench/setup-jax.sh
 
 lab: setup ## JupyterLab on the notebooks folder (pick the "Go (gonb)" kernel); extra options in LAB_ARGS.

@@ -11,7 +11,7 @@
 # Works as root on a fresh Debian 12 machine that has only Go; as another user it uses sudo for apt-get.
 set -euo pipefail
 export GOTOOLCHAIN=go1.27.3   # GoMLX v0.28.16 needs Go 1.27 (the go command fetches it from the module proxy)
-cd "$(dirname "$0")/../.."   # the repository root: gonb is installed from this module, where go.mod pins it
+cd "$(dirname "$0")/.."   # the repository root: gonb is installed from this module, where go.mod pins it
 
 say() { printf '[gokd setup] %s\n' "$*"; }
 
@@ -43,10 +43,10 @@ else
 fi
 
 # --- JupyterLab, nbclient, nbconvert (PyPI, pinned, into .venv/) -----------------------------------------------
-# Every package pinned by kernelext/scripts/requirements-lab.txt; a stamp records which file was installed, so a
+# Every package pinned by scripts/requirements-lab.txt; a stamp records which file was installed, so a
 # changed pin reinstalls and an unchanged one costs nothing. Debian's Python builds the environment (python3 on PATH
 # may be another one, e.g. pyenv's). `make lab`, `make demo`, `make verify` and the tests use .venv/bin/jupyter.
-lab_requirements=kernelext/scripts/requirements-lab.txt
+lab_requirements=scripts/requirements-lab.txt
 lab_sha256=$(sha256sum "$lab_requirements" | cut -d' ' -f1)
 lab_stamp=.venv/gokd-requirements.sha256
 if [ -x .venv/bin/jupyter-lab ] && [ "$(cat "$lab_stamp" 2>/dev/null)" = "$lab_sha256" ]; then
