@@ -15,6 +15,7 @@
 //	    steps, the run's steps as the cap) into the cache DIR, and set their validation curves, best and stopping
 //	    steps and test Dice beside those of the run's teachers, trained all their steps.
 //
-// The configuration is experiment.Protocol, or -config's file over it; the cache is the committed run's
+// The configuration is -config's file (configs/protocol_notebook.json, experiment.Protocol, by default) read over
+// experiment.Default, as `gokd experiment -config` reads it; the cache is the committed run's
 // (results/protocol-notebook) unless -cache says otherwise. Nothing here changes the cached run.
 package main

@@ -21,7 +21,7 @@ func main() {
 		os.Exit(2)
 	}
 	flags := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
-	configPath := flags.String("config", "", "JSON configuration over experiment.Protocol")
+	configPath := flags.String("config", "configs/protocol_notebook.json", "JSON configuration, read over experiment.Default as `gokd experiment -config` reads it")
 	cacheDir := flags.String("cache", "results/protocol-notebook", "the run's model cache")
 	kind := flags.String("kind", string(experiment.StudentAdaptiveKD), "retrain: the student kind")
 	rate := flags.Float64("lr", 1e-2, "retrain: learning rate")
@@ -45,14 +45,12 @@ func main() {
 	}
 }
 
-// runner opens the run's configuration on a cache.
+// runner opens the run's configuration on a cache: the file read over experiment.Default, as every front end
+// reads it, so that one file means one configuration.
 func runner(configPath, cacheDir string, edit func(*experiment.Config)) (*experiment.Runner, error) {
-	config := experiment.Protocol()
-	if configPath != "" {
-		var err error
-		if config, err = experiment.ReadConfig(configPath, config); err != nil {
-			return nil, err
-		}
+	config, err := experiment.ReadConfig(configPath, experiment.Default())
+	if err != nil {
+		return nil, err
 	}
 	if edit != nil {
 		edit(&config)
