@@ -1,6 +1,9 @@
 package datasets
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Sample is one 2D axial slice with its mask, resampled to Size×Size and normalised, ready to train on.
 //
@@ -40,3 +43,9 @@ func (s *Sample) Validate() error {
 
 // CaseKey identifies a case across sites ("site/case").
 func (s *Sample) CaseKey() string { return s.Site + "/" + s.Case }
+
+// SiteOfCaseKey returns the site of a CaseKey (the text before its first "/"; all of it without one).
+func SiteOfCaseKey(key string) string {
+	site, _, _ := strings.Cut(key, "/")
+	return site
+}

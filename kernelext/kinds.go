@@ -1,8 +1,6 @@
 package kernelext
 
 import (
-	"strings"
-
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/gokd/gokd/kd/experiment"
@@ -37,18 +35,14 @@ const siteTeacherTints = 0.6
 // limit-trained teacher ("site_teacher-site0"), a student kind for a student kind or one of its seeds
 // ("student_adaptive_kd", "student_adaptive_kd-s3"); "" for any other name.
 func ModelKind(name string) string {
+	id, err := experiment.ParseModelID(name)
 	switch {
-	case name == experiment.TeacherName:
-		return name
-	case strings.HasPrefix(name, experiment.SiteTeacherName+"-"):
-		return experiment.SiteTeacherName
+	case err != nil:
+		return ""
+	case id.Role == experiment.RoleTeacher || id.Role == experiment.RoleSiteTeacher:
+		return string(id.Role)
 	}
-	for kind := range KindStyles {
-		if name == kind || strings.HasPrefix(name, kind+"-s") {
-			return kind
-		}
-	}
-	return ""
+	return string(id.Kind)
 }
 
 // ModelStyles returns the chart style of each model by name: its kind's (KindStyles), the limit-trained teachers

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/kd/experiment"
 	"github.com/gokd/gokd/kd/metrics"
 	"github.com/gokd/gokd/kd/stats"
@@ -212,7 +213,7 @@ func caseSpreads(evals []*experiment.Evaluation) [][]float64 {
 		bySite := map[string][]float64{}
 		var all []float64
 		for c, d := range e.CaseDice {
-			site, _, _ := strings.Cut(c, "/")
+			site := datasets.SiteOfCaseKey(c)
 			bySite[site] = append(bySite[site], d)
 			all = append(all, d)
 		}

@@ -2,9 +2,11 @@ package experiment
 
 import (
 	"fmt"
+
 	"maps"
 	"slices"
-	"strings"
+
+	"github.com/gokd/gokd/datasets"
 
 	"github.com/gokd/gokd/kd/metrics"
 	"github.com/gokd/gokd/kd/stats"
@@ -193,7 +195,7 @@ func Compare(folds []FoldStudents, primary StudentKind) (*Comparison, error) {
 			}
 			x[k], y[k] = mean(av.perSeed), mean(bv.perSeed)
 			gaps[k] = x[k] - y[k]
-			paired[k] = stats.PairedCase{Stratum: siteOf(c), Group: av.group, A: av.perSeed, B: bv.perSeed}
+			paired[k] = stats.PairedCase{Stratum: datasets.SiteOfCaseKey(c), Group: av.group, A: av.perSeed, B: bv.perSeed}
 		}
 		w, err := stats.SignedRank(x, y)
 		if err != nil {
@@ -231,12 +233,6 @@ func Compare(folds []FoldStudents, primary StudentKind) (*Comparison, error) {
 		VersusMean: cmp.test(primary, StudentMeanKD).Gap}
 	cmp.Verdict = stats.Decide(cmp.Evidence)
 	return cmp, nil
-}
-
-// siteOf is the site of a case key (datasets.Sample.CaseKey: site/case).
-func siteOf(caseKey string) string {
-	site, _, _ := strings.Cut(caseKey, "/")
-	return site
 }
 
 func mean(values []float64) float64 {

@@ -9,8 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gokd/gokd/kd"
@@ -22,27 +20,29 @@ import (
 // SiteTeacherName + "-" + subset (a site, or "random<k>"), or a student StudentName(kind, seed) such as
 // "student_single_kd-s1".
 func (r *Runner) Model(name string) (*Trained, error) {
-	switch {
-	case name == TeacherName:
+	id, err := ParseModelID(name)
+	if err != nil {
+		return nil, err
+	}
+	switch id.Role {
+	case RoleTeacher:
 		return r.Teacher()
-	case strings.HasPrefix(name, SiteTeacherName+"-"):
+	case RoleSiteTeacher:
 		d, err := r.Data()
 		if err != nil {
 			return nil, err
 		}
-		subset := strings.TrimPrefix(name, SiteTeacherName+"-")
-		if i := slices.Index(d.TeacherSubsets, subset); i >= 0 {
+		if i := slices.Index(d.TeacherSubsets, id.Subset); i >= 0 {
 			return r.siteTeacher(d, i)
 		}
-		return nil, fmt.Errorf("experiment: no limit-trained teacher %q (subsets: %v)", subset, d.TeacherSubsets)
+		return nil, fmt.Errorf("experiment: no limit-trained teacher %q (subsets: %v)", id.Subset, d.TeacherSubsets)
+	case RoleStudent:
+		if kinds := r.Config.Kinds(); id.Seed > 0 && slices.Contains(kinds, id.Kind) {
+			return r.Student(id.Kind, id.Seed)
+		}
 	}
-	kind, seedText, found := strings.Cut(name, "-s")
-	seed, err := strconv.ParseInt(seedText, 10, 64)
-	if kinds := r.Config.Kinds(); !found || err != nil || !slices.Contains(kinds, StudentKind(kind)) {
-		return nil, fmt.Errorf("experiment: unknown model %q: want %s, %s-<subset> or <student kind>-s<seed> with a "+
-			"kind among %v", name, TeacherName, SiteTeacherName, kinds)
-	}
-	return r.Student(StudentKind(kind), seed)
+	return nil, fmt.Errorf("experiment: model %q is not one this experiment exports: want %s, %s-<subset> or "+
+		"<student kind>-s<seed> with a kind among %v", name, TeacherName, SiteTeacherName, r.Config.Kinds())
 }
 
 // Export writes the experiment's model named name (see [Runner.Model]; trained first when the cache lacks it)
@@ -70,7 +70,7 @@ func (r *Runner) Export(name, path string, overwrite bool) (*deploy.Description,
 	}
 	configHash := sha256.Sum256(config)
 	role := "student"
-	if name == TeacherName || strings.HasPrefix(name, SiteTeacherName+"-") {
+	if id, _ := ParseModelID(name); id.Role == RoleTeacher || id.Role == RoleSiteTeacher {
 		role = "teacher"
 	}
 	steps := 0

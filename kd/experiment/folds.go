@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gokd/gokd/datasets"
+
 	"github.com/gokd/gokd/kd/metrics"
 )
 
@@ -136,7 +138,7 @@ func poolCases(name string, folds []*Evaluation) *Evaluation {
 	}
 	perSite := map[string][]float64{}
 	for c, d := range p.CaseDice {
-		site := siteOf(c)
+		site := datasets.SiteOfCaseKey(c)
 		perSite[site] = append(perSite[site], d)
 	}
 	for site, values := range perSite {

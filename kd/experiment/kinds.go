@@ -151,5 +151,5 @@ func (k StudentKind) Distilled() bool {
 	return err == nil && s.teachers != noTeachers
 }
 
-// StudentName names the student of a kind trained with a seed.
-func StudentName(kind StudentKind, seed int64) string { return fmt.Sprintf("%s-s%d", kind, seed) }
+// StudentName names the student of a kind trained with a seed: StudentID(kind, seed).String().
+func StudentName(kind StudentKind, seed int64) string { return StudentID(kind, seed).String() }

@@ -18,13 +18,6 @@ import (
 	"github.com/gomlx/compute"
 )
 
-// Names of the experiment's teachers. A limit-trained teacher is SiteTeacherName + "-" + its subset (a site, or
-// "random<k>").
-const (
-	TeacherName     = "teacher"      // The well-trained teacher: all training data.
-	SiteTeacherName = "site_teacher" // A limit-trained teacher: one site's (or one random subset's) training data.
-)
-
 // Runner trains, caches and evaluates the models of one experiment. Create it with New.
 type Runner struct {
 	Backend compute.Backend
@@ -87,7 +80,7 @@ func (r *Runner) Teacher() (*Trained, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.teacher(TeacherName, "all", d.Train, d.Val, r.Config.Train.TeacherSteps)
+	return r.teacher(TeacherID().String(), "all", d.Train, d.Val, r.Config.Train.TeacherSteps)
 }
 
 // SiteTeachers returns the limit-trained teachers: one per site of the training data, or (LimitedTeachers
@@ -118,7 +111,7 @@ func (r *Runner) siteTeacher(d *Data, i int) (*Trained, error) {
 	if slices.Contains(d.Sites, subset) { // A site teacher (not a random subset's or a slab's): its site's cases.
 		validation = slices.DeleteFunc(slices.Clone(d.Val), func(s datasets.Sample) bool { return s.Site != subset })
 	}
-	return r.teacher(SiteTeacherName+"-"+subset, subset, d.TeacherTrain[i], validation, steps)
+	return r.teacher(SiteTeacherID(subset).String(), subset, d.TeacherTrain[i], validation, steps)
 }
 
 // teacher trains (or reloads) a teacher on samples; with Train.TeacherPatience, until its Dice on validation
@@ -149,7 +142,7 @@ func (r *Runner) Student(kind StudentKind, seed int64) (*Trained, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.student(kind, StudentName(kind, seed), seed, tuning.Chosen)
+	return r.student(kind, StudentID(kind, seed).String(), seed, tuning.Chosen)
 }
 
 // baseSetting is the configured setting of the students, used without a tuning grid.

@@ -56,11 +56,7 @@ func (r *Runner) Tuned(kind StudentKind) (*Tuning, error) {
 // tuningRun trains (or reloads) the i-th candidate of a kind's tuning with its s-th seed (Tune.Seed + s). The
 // first seed's run keeps the name it had before Tune.Seeds existed, and so its cache entry.
 func (r *Runner) tuningRun(kind StudentKind, i, s int, setting Setting) (*Trained, error) {
-	name := fmt.Sprintf("%s-tune%d", kind, i+1)
-	if s > 0 {
-		name += fmt.Sprintf("-s%d", s+1)
-	}
-	return r.student(kind, name, r.Config.Tune.Seed+int64(s), setting)
+	return r.student(kind, TuningID(kind, i+1, s+1).String(), r.Config.Tune.Seed+int64(s), setting)
 }
 
 // ValDice returns a trained model's mean 3D Dice over the validation cases (cached with the model).
