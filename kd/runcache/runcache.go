@@ -8,15 +8,19 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"time"
 )
 
 // configFile holds the configuration that keyed an entry, for people reading the cache folder; its presence
 // also marks the entry as complete, since it is written last, just before the entry is published.
 const configFile = "config.json"
 
-// Cache is a folder of entries, one sub-folder per (kind, configuration).
+// Cache is a folder of entries, one sub-folder per (kind, configuration). Several processes, on one machine or
+// on several sharing the folder over a network file system, may use it at once (see Get).
 type Cache struct {
 	Dir string
+
+	heartbeat, staleAfter time.Duration // Of the per-key lock (WithLockTiming); 0: the defaults.
 }
 
 // Open returns the cache in dir, creating the folder if needed, and removes the build folders that builds
@@ -68,11 +72,14 @@ func (c *Cache) Has(kind string, config any) bool {
 }
 
 // Get returns the folder of the entry for (kind, config), calling build to create it when it is missing.
-// hit tells whether the entry was already there.
+// hit tells whether the entry was already there, or built meanwhile by another worker.
 //
 // build writes its files into the folder it is given, a temporary one: only when build returns nil is the folder
 // published under its final name, so a failed build leaves nothing behind, and the next Open removes what a
-// build interrupted with its process left.
+// build interrupted with its process left. A per-key lock file (<key>.lock) makes sure that two workers sharing
+// the cache never build the same entry at once: the second waits for the first's entry, or takes the lock over
+// when its holder is gone (a process of this host that died, or a lock untouched for the stale delay:
+// WithLockTiming).
 func (c *Cache) Get(kind string, config any, build func(dir string) error) (dir string, hit bool, err error) {
 	dir, err = c.Path(kind, config)
 	if err != nil {
@@ -81,25 +88,44 @@ func (c *Cache) Get(kind string, config any, build func(dir string) error) (dir 
 	if c.Has(kind, config) {
 		return dir, true, nil
 	}
+	lock, err := c.lockOrWait(filepath.Base(dir), func() bool { return c.Has(kind, config) })
+	if err != nil {
+		return "", false, err
+	}
+	if lock == nil { // Built by another worker meanwhile.
+		return dir, true, nil
+	}
+	defer lock.release()
+	if c.Has(kind, config) { // Published between the check and the lock.
+		return dir, true, nil
+	}
+	return dir, false, c.build(dir, config, lock, build)
+}
+
+// build runs build into a temporary folder and publishes it as dir, holding lock.
+func (c *Cache) build(dir string, config any, lock *heldLock, build func(dir string) error) error {
 	tmp, err := os.MkdirTemp(c.Dir, buildPattern(filepath.Base(dir)))
 	if err != nil {
-		return "", false, fmt.Errorf("runcache: creating a build folder in %q: %w", c.Dir, err)
+		return fmt.Errorf("runcache: creating a build folder in %q: %w", c.Dir, err)
 	}
 	defer os.RemoveAll(tmp) // No-op once renamed.
 	if err := build(tmp); err != nil {
-		return "", false, fmt.Errorf("runcache: building %s: %w", filepath.Base(dir), err)
+		return fmt.Errorf("runcache: building %s: %w", filepath.Base(dir), err)
 	}
 	if err := WriteJSON(filepath.Join(tmp, configFile), config); err != nil {
-		return "", false, err
+		return err
+	}
+	if lock.isLost() {
+		return fmt.Errorf("runcache: publishing %s: %w", filepath.Base(dir), ErrLockLost)
 	}
 	// A stale, incomplete folder under the final name (from an older layout or a manual copy) is replaced.
 	if err := os.RemoveAll(dir); err != nil {
-		return "", false, fmt.Errorf("runcache: removing stale entry %q: %w", dir, err)
+		return fmt.Errorf("runcache: removing stale entry %q: %w", dir, err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
-		return "", false, fmt.Errorf("runcache: publishing entry %q: %w", dir, err)
+		return fmt.Errorf("runcache: publishing entry %q: %w", dir, err)
 	}
-	return dir, false, nil
+	return nil
 }
 
 // GetJSON returns the value stored for (kind, config), computing and storing it with compute when missing.

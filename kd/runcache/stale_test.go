@@ -32,7 +32,7 @@ func TestOpenRemovesStaleBuilds(t *testing.T) {
 	}
 	// A build in progress names its folder with this process's id.
 	_, _, err = c.Get("kind", map[string]int{"a": 1}, func(tmp string) error {
-		if pid, ok := builderPID(filepath.Base(tmp)); !ok || pid != os.Getpid() {
+		if pid, host, ok := builderPID(filepath.Base(tmp)); !ok || pid != os.Getpid() || host != hostname() {
 			t.Errorf("build folder %s does not name this process", tmp)
 		}
 		return nil
