@@ -36,6 +36,10 @@ type Runner struct {
 	// one per CPU core on the Go backend, where one small network's training keeps only about 1.4 of 2 cores
 	// busy, and 1 on other backends. Every model is the same whatever Parallel is (tested): only wall time changes.
 	Parallel int
+	// TrainOnly, when set, names the one model (or teachers' precompute, see Plan) the Runner may build: every
+	// other one is reloaded from the cache, and a missing one is an error wrapping ErrNotCached, as with
+	// ReloadOnly. `gokd experiment -task` sets it, so that a task never trains its inputs silently.
+	TrainOnly string
 
 	logMu   sync.Mutex
 	data    onceMap[*Data]
@@ -153,43 +157,52 @@ func (c Config) baseSetting() Setting {
 // student trains (or reloads) a student of a kind under a name, with seed and setting: its teachers, data and
 // objective are the kind's entry of kindTable.
 func (r *Runner) student(kind StudentKind, name string, seed int64, setting Setting) (*Trained, error) {
-	d, err := r.Data()
+	spec, err := r.studentSpec(kind, name, seed, setting)
 	if err != nil {
 		return nil, err
 	}
-	net, err := r.StudentNet()
-	if err != nil {
+	if spec.net, err = r.StudentNet(); err != nil {
 		return nil, err
+	}
+	return r.train(spec)
+}
+
+// studentSpec is the training of a student of a kind but its network: its teachers (trained or reloaded),
+// data, objective and steps.
+func (r *Runner) studentSpec(kind StudentKind, name string, seed int64, setting Setting) (trainSpec, error) {
+	d, err := r.Data()
+	if err != nil {
+		return trainSpec{}, err
 	}
 	c := r.Config
 	loss := c.Loss
 	loss.Temperature, loss.KL = setting.Temperature, setting.KL
-	spec := trainSpec{name: name, net: net, subset: "students", samples: d.StudentTrain,
+	spec := trainSpec{name: name, subset: "students", samples: d.StudentTrain,
 		steps: c.Train.StudentSteps, learningRate: setting.LearningRate, seed: seed, cosine: c.Train.CosineDecay}
 	k, err := kind.spec()
 	if err != nil {
-		return nil, err
+		return trainSpec{}, err
 	}
-	spec.objective = k.objective(loss)
+	spec.objective, spec.precompute = k.objective(loss), precomputeName(k)
 	switch k.data {
 	case allCases:
 		spec.subset, spec.samples = "all", d.Train
 	case semiCases:
 		if spec.subset, spec.samples, err = d.semiSamples(c.SemiLabelledRepeat); err != nil {
-			return nil, fmt.Errorf("experiment: %s: %w (StudentCasesPerSite %d)", name, err, c.StudentCasesPerSite)
+			return trainSpec{}, fmt.Errorf("experiment: %s: %w (StudentCasesPerSite %d)", name, err, c.StudentCasesPerSite)
 		}
 	}
 	switch k.teachers {
 	case wellTrained:
 		t, err := r.Teacher()
 		if err != nil {
-			return nil, err
+			return trainSpec{}, err
 		}
 		spec.teachers, spec.features = []*Trained{t}, c.Train.Features
 		spec.offline = c.Train.PrecomputeTeachers
 	case limitedTrained:
 		if spec.teachers, err = r.SiteTeachers(); err != nil {
-			return nil, err
+			return trainSpec{}, err
 		}
 		// Each teacher's features are paired with the student's, weighted like its logits (losses.Objective.Loss).
 		// K teachers' forward passes would dominate every step, so without feature terms their logits are
@@ -199,7 +212,7 @@ func (r *Runner) student(kind StudentKind, name string, seed int64, setting Sett
 		}
 		spec.offline = len(spec.features) == 0 || c.Train.PrecomputeTeachers
 	}
-	return r.train(spec)
+	return spec, nil
 }
 
 // trainSpec is one model to train.
@@ -216,15 +229,17 @@ type trainSpec struct {
 	objective    *losses.Objective // The whole loss: its description is part of the cache key.
 	features     []string
 	// offline precomputes the teachers' outputs (logits and features) on the training slices, in each view the
-	// augmentation draws (train.Precompute), instead of running the teachers at every step.
-	offline bool
+	// augmentation draws (train.Precompute), instead of running the teachers at every step; precompute names that
+	// step (its plan task, precomputeName).
+	offline    bool
+	precompute string
 	// patience > 0 trains until the mean Dice on validation plateaus (train.Job.Validate, Patience).
 	patience   int
 	validation []datasets.Sample
 }
 
-// teacherTargets returns the teachers' outputs on the samples of subset (train.Precompute), computed once per
-// Runner for each teachers, subset and features (every seed's student reuses them).
+// teacherTargets returns the teachers' outputs on the samples of subset (train.Precompute), computed once for
+// each teachers, subset and features (every seed's student reuses them; cached: cachedTargets).
 func (r *Runner) teacherTargets(s trainSpec) (*train.Precomputed, error) {
 	memo := s.subset + "/" + strings.Join(s.features, ",")
 	teachers := make([]*train.Model, len(s.teachers))
@@ -232,9 +247,13 @@ func (r *Runner) teacherTargets(s trainSpec) (*train.Precomputed, error) {
 		memo += "/" + t.Key
 		teachers[i] = t.Model
 	}
-	return r.targets.get(memo, func() (*train.Precomputed, error) {
-		return train.Precompute(r.Backend, teachers, s.features, s.samples, r.Config.Train.BatchSize)
-	})
+	return r.targets.get(memo, func() (*train.Precomputed, error) { return r.cachedTargets(s, teachers) })
+}
+
+// mayBuild reports whether the Runner may build the model (or precompute) named name rather than only reload it
+// (ReloadOnly, TrainOnly).
+func (r *Runner) mayBuild(name string) bool {
+	return !r.ReloadOnly && (r.TrainOnly == "" || r.TrainOnly == name)
 }
 
 // trainingVersion changes when a change of GoKD's code changes what a configuration trains: models cached by an
@@ -305,7 +324,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.ReloadOnly && !r.Cache.Has(kind, key) {
+	if !r.mayBuild(s.name) && !r.Cache.Has(kind, key) {
 		return nil, fmt.Errorf("experiment: %s (%s in %s): %w", s.name, filepath.Base(final), r.Cache.Dir, ErrNotCached)
 	}
 	// An interrupted training (a kernel restart mid-cell) resumes from its last checkpoint here.
