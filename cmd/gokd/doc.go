@@ -2,6 +2,8 @@
 // volumes on a plain CPU.
 //
 //	gokd experiment [-config cfg.json] [-fold N] [-data DIR] [-cache DIR] [-parallel N] [-print-config]
+//	                [-plan [-json] | -task ID]
+//	gokd slurm -config cfg.json -cache /shared/dir [-fold N] [-data DIR] [-submit] [-partition P] [-account A] [-time T]
 //	gokd export -model student_single_kd-s1 -out student.gokd [-config cfg.json [-fold N] [-data DIR]] [-cache DIR] [-force]
 //	gokd info [-json] student.gokd
 //	gokd segment -model student.gokd -in case.nii.gz [-in …|folder] [-out case_seg.nii.gz|folder]

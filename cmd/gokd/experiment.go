@@ -24,9 +24,10 @@ func runExperiment(args []string, stdout, stderr io.Writer) int {
 	parallel := flags.Int("parallel", 0, "models trained at once (0: one per CPU core on the Go backend, else 1)")
 	printConfig := flags.Bool("print-config", false, "print the configuration as JSON and exit")
 	over := overrideFlags(flags)
+	tasks := taskFlags(flags)
 	flags.Usage = func() {
 		_, _ = fmt.Fprint(stderr, "usage: gokd experiment [-config cfg.json] [-protocol] [-fold N] [-data DIR] [-cache DIR] "+
-			"[-parallel N] [-print-config]\n\nTrains and compares teachers and students. The configuration is "+
+			"[-parallel N] [-print-config] [-plan [-json] | -task ID]\n\nTrains and compares teachers and students. The configuration is "+
 			"validated, its memory estimated, before anything runs\n(exit 4 when it cannot run, 3 when -config is "+
 			"missing).\n\nflags:\n")
 		flags.PrintDefaults()
@@ -34,7 +35,12 @@ func runExperiment(args []string, stdout, stderr io.Writer) int {
 	if code, done := parseFlags(flags, args, false); done {
 		return code
 	}
-	err := experimentRun(stdout, *configPath, *cacheDir, *parallel, *printConfig, *protocol, over)
+	var err error
+	if tasks.asked() {
+		err = experimentTasks(stdout, *configPath, *cacheDir, *protocol, over, tasks)
+	} else {
+		err = experimentRun(stdout, *configPath, *cacheDir, *parallel, *printConfig, *protocol, over, false)
+	}
 	if err != nil {
 		_, _ = fmt.Fprintln(stderr, "gokd experiment:", err)
 	}
@@ -103,12 +109,10 @@ func (o overrides) apply(config *experiment.Config) error {
 	return nil
 }
 
-func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, printConfig, protocol bool, over overrides) error {
-	config := experiment.Default()
-	if protocol {
-		config = experiment.Protocol()
-	}
-	config, err := readConfig(configPath, config, over, nil)
+// experimentRun runs the experiment and prints its report; with reloadOnly it trains nothing (the report task of
+// a plan: every model is in the cache).
+func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, printConfig, protocol bool, over overrides, reloadOnly bool) error {
+	config, err := experimentConfig(configPath, protocol, over)
 	if err != nil {
 		return err
 	}
@@ -129,7 +133,7 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 		if err != nil {
 			return nil, err
 		}
-		r.Log, r.Parallel = stdout, parallel
+		r.Log, r.Parallel, r.ReloadOnly = stdout, parallel, reloadOnly
 		r.Progress = func(name string) (func(train.Progress), func()) {
 			return func(p train.Progress) {
 				_, _ = fmt.Fprintf(stdout, "  %s step %d/%d loss %.3f dice %.3f (%.0f s)\n", p.Job, p.Step, p.Steps,
@@ -162,6 +166,16 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 	}
 	_, err = fmt.Fprintf(stdout, "wall time %.0f s\n", res.WallS)
 	return err
+}
+
+// experimentConfig reads the configuration of `gokd experiment`: -config over the defaults (the protocol's with
+// -protocol), with the overrides.
+func experimentConfig(configPath string, protocol bool, over overrides) (experiment.Config, error) {
+	config := experiment.Default()
+	if protocol {
+		config = experiment.Protocol()
+	}
+	return readConfig(configPath, config, over, nil)
 }
 
 // printExperimentReport writes a report's sections, then the verdict.

@@ -21,6 +21,7 @@ var subcommands = map[string]subcommand{
 	"export":     {"write a trained model of the experiment into one model file", runExport},
 	"info":       {"print what a model file holds: architecture, preprocessing, provenance", runInfo},
 	"segment":    {"segment MRI volumes with a model file, on the inputs' own grids", runSegment},
+	"slurm":      {"run the experiment on a Slurm cluster: one job array per stage, sharing one cache", runSlurm},
 }
 
 func main() { os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr)) }
