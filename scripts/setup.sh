@@ -5,7 +5,9 @@
 #                     GoNB kernel.
 #   setup.sh test     also what the test suite reads: real MRI volumes (mricron-data, nibabel's test data,
 #                     ITK's MetaImage samples), Chromium, Node.js and Playwright (npm, pinned, into
-#                     notebooks/testdata/browser/node_modules/) for the browser tests.
+#                     notebooks/testdata/browser/node_modules/) for the browser tests, and Slurm (slurmctld,
+#                     slurmd, slurm-client, munge: Debian's, unpinned) for the test of `gokd slurm` on a one-node
+#                     cluster that the test starts and stops itself.
 #   setup.sh bench    also PyTorch (Debian's python3-torch), the reference the benchmark compares against.
 #
 # Works as root on a fresh Debian 12 machine that has only Go; as another user it uses sudo for apt-get.
@@ -21,7 +23,7 @@ export PATH="$GOBIN:$PATH"
 # --- Debian packages -----------------------------------------------------------------------------------------
 packages=(python3-venv)
 case "${1:-}" in
-  test)  packages+=(mricron-data python3-nibabel insighttoolkit5-examples chromium)
+  test)  packages+=(mricron-data python3-nibabel insighttoolkit5-examples chromium slurmctld slurmd slurm-client munge)
          # Node.js from Debian (18 on Debian 12) unless a node is already installed; npm comes with some builds.
          command -v node >/dev/null || packages+=(nodejs)
          command -v npm >/dev/null || packages+=(npm) ;;
