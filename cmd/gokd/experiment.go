@@ -11,6 +11,7 @@ import (
 	"github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/kd/experiment"
 	"github.com/gokd/gokd/kd/train"
+	"github.com/gomlx/compute"
 )
 
 // runExperiment is `gokd experiment`: the flagship experiment (package experiment) with the embedded defaults or a
@@ -128,20 +129,7 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 	if err != nil {
 		return err
 	}
-	open := func(config experiment.Config) (*experiment.Runner, error) {
-		r, err := experiment.New(b, config, cacheDir)
-		if err != nil {
-			return nil, err
-		}
-		r.Log, r.Parallel, r.ReloadOnly = stdout, parallel, reloadOnly
-		r.Progress = func(name string) (func(train.Progress), func()) {
-			return func(p train.Progress) {
-				_, _ = fmt.Fprintf(stdout, "  %s step %d/%d loss %.3f dice %.3f (%.0f s)\n", p.Job, p.Step, p.Steps,
-					p.Metrics["loss"], p.Metrics["dice"], p.Elapsed.Seconds())
-			}, func() {}
-		}
-		return r, nil
-	}
+	open := runnerOpener(stdout, b, cacheDir, parallel, reloadOnly)
 	if config.Data.Folds >= 2 && *over.fold < 0 { // Every fold, pooled.
 		cv, err := experiment.RunFolds(config, open)
 		if err != nil {
@@ -166,6 +154,25 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 	}
 	_, err = fmt.Fprintf(stdout, "wall time %.0f s\n", res.WallS)
 	return err
+}
+
+// runnerOpener returns the function that opens the experiment's Runner of a configuration (one per fold): models
+// cached in cacheDir, a line per model and its training progress on stdout.
+func runnerOpener(stdout io.Writer, b compute.Backend, cacheDir string, parallel int, reloadOnly bool) func(experiment.Config) (*experiment.Runner, error) {
+	return func(config experiment.Config) (*experiment.Runner, error) {
+		r, err := experiment.New(b, config, cacheDir)
+		if err != nil {
+			return nil, err
+		}
+		r.Log, r.Parallel, r.ReloadOnly = stdout, parallel, reloadOnly
+		r.Progress = func(name string) (func(train.Progress), func()) {
+			return func(p train.Progress) {
+				_, _ = fmt.Fprintf(stdout, "  %s step %d/%d loss %.3f dice %.3f (%.0f s)\n", p.Job, p.Step, p.Steps,
+					p.Metrics["loss"], p.Metrics["dice"], p.Elapsed.Seconds())
+			}, func() {}
+		}
+		return r, nil
+	}
 }
 
 // experimentConfig reads the configuration of `gokd experiment`: -config over the defaults (the protocol's with

@@ -80,11 +80,10 @@ func runTask(stdout io.Writer, config experiment.Config, cacheDir string, task e
 	if err != nil {
 		return err
 	}
-	r, err := experiment.New(b, config, cacheDir)
+	r, err := runnerOpener(stdout, b, cacheDir, 0, false)(config)
 	if err != nil {
 		return err
 	}
-	r.Log = stdout
 	record, hit, err := r.RunTask(task)
 	if errors.Is(err, experiment.ErrNotCached) {
 		return fail(exitMissing, fmt.Errorf("%w\nrun the tasks it needs first (gokd experiment -plan lists them): %v", err, task.Needs))
