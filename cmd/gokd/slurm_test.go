@@ -177,8 +177,14 @@ func cancelWhileTraining(t *testing.T, cluster *slurmCluster, cache string, plan
 	if done, _ := filepath.Glob(filepath.Join(cache, teacher.Name+"-*", "config.json")); len(done) > 0 {
 		t.Fatalf("the teacher's entry is in the cache: it ended before it was cancelled (%v)", done)
 	}
-	left, _ := filepath.Glob(filepath.Join(cache, "*.lock"))
-	t.Logf("cancelled %s while it trained; it left %d lock file(s)", task, len(left))
+	var left []string
+	for _, pattern := range []string{".building-*", "*.lock", "*.partial"} {
+		found, _ := filepath.Glob(filepath.Join(cache, pattern))
+		for _, f := range found {
+			left = append(left, filepath.Base(f))
+		}
+	}
+	t.Logf("cancelled %s while it trained; the cache held %v", task, left)
 	cluster.must(t, "scontrol", "requeue", task)
 	cluster.must(t, "scontrol", "update", "JobId="+task, "StartTime=now") // A requeued job waits 2 minutes else.
 	waitFor(t, 10*time.Minute, "the requeued task and every runnable job to end", func() bool {
