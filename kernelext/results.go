@@ -32,8 +32,8 @@ func ShowResults(res *experiment.Results) error {
 			return err
 		}
 	}
-	if len(res.FusionWeights) > 0 {
-		if err := ShowTable("Adaptive fusion: learned teacher weights (mean over seeds)", res.FusionTable()); err != nil {
+	if res.HasFusions() {
+		if err := ShowTable("Fusions of the limit-trained teachers: their weights (mean over seeds)", res.FusionTable()); err != nil {
 			return err
 		}
 	}

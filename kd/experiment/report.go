@@ -27,8 +27,7 @@ func (res *Results) Report(config Config) []Section {
 	if len(res.Tuning) > 0 && len(res.Tuning[0].ValDice) > 0 {
 		out = append(out, Section{"Tuning on the validation cases", res.TuningTable()})
 	}
-	if len(res.FusionWeights) > 0 || len(res.ClassFusionWeights) > 0 || len(res.SemiFusionWeights) > 0 ||
-		len(res.Students[StudentEntropyKD]) > 0 {
+	if res.HasFusions() {
 		out = append(out, Section{"Fusion weights of the limit-trained teachers", res.FusionTable()})
 	}
 	return append(out, res.Comparison.sections()...)
