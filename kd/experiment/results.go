@@ -26,7 +26,7 @@ type Results struct {
 	// (teachers in SiteTeachers order), each row summing to 1 over the teachers. A kind with global weights has
 	// one row; a per-class kind (StudentAdaptiveClassKD) one row per class.
 	FusionWeights map[StudentKind][][]float64
-	WallS float64 // Wall time of Run (training included unless reloaded from the cache).
+	WallS         float64 // Wall time of Run (training included unless reloaded from the cache).
 	// TrainWallS adds up the training wall time of every model, whether trained now or reloaded. Models trained at
 	// the same time (Runner.Parallel) each count their own, so it can exceed the wall time of the run.
 	TrainWallS float64

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/batch"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/losses"
 	"github.com/gokd/gokd/kd/runcache"
 	"github.com/gokd/gokd/kd/train"
@@ -52,7 +53,7 @@ var ErrNotCached = errors.New("not in the cache, and the runner reloads only (Re
 type Trained struct {
 	Name    string
 	Key     string // Cache entry, derived from everything that determines the model.
-	Model   *train.Model
+	Model   *inference.Model
 	History *train.History
 	Cached  bool // Reloaded from the cache rather than trained now.
 }
@@ -227,7 +228,7 @@ type trainSpec struct {
 // Runner for each teachers, subset and features (every seed's student reuses them).
 func (r *Runner) teacherTargets(s trainSpec) (*train.Precomputed, error) {
 	memo := s.subset + "/" + strings.Join(s.features, ",")
-	teachers := make([]*train.Model, len(s.teachers))
+	teachers := make([]*inference.Model, len(s.teachers))
 	for i, t := range s.teachers {
 		memo += "/" + t.Key
 		teachers[i] = t.Model
@@ -295,7 +296,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: s.learningRate, Seed: s.seed,
 		CosineDecay: s.cosine, Objective: s.objective.String(), Features: s.features, Offline: s.offline,
 		OfflineViews: s.offline, Patience: s.patience}
-	teachers := make([]*train.Model, len(s.teachers))
+	teachers := make([]*inference.Model, len(s.teachers))
 	for i, t := range s.teachers {
 		key.Teachers = append(key.Teachers, t.Key)
 		teachers[i] = t.Model
@@ -317,7 +318,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 			Seed: s.seed, CheckpointDir: partial, Devices: c.Train.Devices}
 		if s.patience > 0 {
 			job.Patience = s.patience
-			job.Validate = func(m *train.Model) (float64, error) { return r.meanDice(m, s.validation) }
+			job.Validate = func(m *inference.Model) (float64, error) { return r.meanDice(m, s.validation) }
 		}
 		data := r.trainingBatches(s.name, s.samples, s.seed)
 		if s.offline {
@@ -356,7 +357,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 		_ = os.RemoveAll(partial) // The model is published: its training state is no longer needed.
 	}
 	if hit {
-		model, err := train.LoadModel(filepath.Join(dir, "model"), s.net.Net())
+		model, err := inference.LoadModel(filepath.Join(dir, "model"), s.net.Net())
 		if err != nil {
 			return nil, fmt.Errorf("experiment: reloading %s from the cache: %w", s.name, err)
 		}

@@ -13,7 +13,6 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-
 // TestObjectiveTotalIsTheWeightedSum checks which terms are built and that the total is their weighted sum.
 func TestObjectiveTotalIsTheWeightedSum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 2))

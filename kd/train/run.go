@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gokd/gokd/kd/ckpt"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/losses"
 	"github.com/gokd/gokd/kd/nets"
 	"github.com/gomlx/compute"
@@ -26,11 +27,11 @@ import (
 // Job describes one training run: a network trained on labelled batches, distilled from frozen teachers when
 // there are any.
 type Job struct {
-	Name string       // Names the run in progress reports and in the trained Model.
+	Name string       // Names the run in progress reports and in the trained inference.Model.
 	Net  *nets.Config // The network to train.
 
 	// Teachers are frozen (forward only, no gradient, their variables not trained). None: supervised training.
-	Teachers []*Model
+	Teachers []*inference.Model
 	// Objective is the loss; nil means losses.DefaultObjective(). Its distillation terms apply only with teachers,
 	// its feature terms only with Features.
 	Objective *losses.Objective
@@ -78,9 +79,9 @@ type Job struct {
 	// Validate, when set, scores the network on held-out data every ValidateEvery steps (default
 	// DefaultValidateEvery) and after the last one — higher is better, e.g. the mean Dice of validation cases —
 	// and training stops once Patience scores in a row (default DefaultPatience) have not beaten the best one:
-	// training until the validation score plateaus, with Steps as the most it may take. The Model returned is then
+	// training until the validation score plateaus, with Steps as the most it may take. The inference.Model returned is then
 	// the best-scoring one, and History records every score. A resumed run tracks the best from its resume point.
-	Validate      func(*Model) (float64, error)
+	Validate      func(*inference.Model) (float64, error)
 	ValidateEvery int
 	Patience      int
 
@@ -119,7 +120,7 @@ type History struct {
 	// losses.AdaptiveWeightsVariable; K values, or K·C teacher-major when per class); nil without one.
 	FusionWeights []float64 `json:",omitempty"`
 	// With Job.Validate: the steps at which the network was scored and its scores, the step of the best score (the
-	// Model returned) and the step training stopped at (Job.Steps unless the score plateaued before).
+	// inference.Model returned) and the step training stopped at (Job.Steps unless the score plateaued before).
 	ValidationSteps  []int     `json:",omitempty"`
 	ValidationScores []float64 `json:",omitempty"`
 	BestStep         int       `json:",omitempty"`
@@ -139,7 +140,7 @@ func termMetricName(term string) string {
 var allTerms = losses.TermNames()
 
 // Run trains job.Net and returns the trained model and its history.
-func Run(backend compute.Backend, job Job) (trained *Model, history *History, err error) {
+func Run(backend compute.Backend, job Job) (trained *inference.Model, history *History, err error) {
 	if err := job.validate(); err != nil {
 		return nil, nil, err
 	}
@@ -181,7 +182,7 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 	present := map[string]bool{}
 	modelFn := func(scope *model.Scope, inputs []*Node) []*Node {
 		images, labels := inputs[0], inputs[1]
-		student := mustApply(job.Net, scope.In(studentScope).In("%s", NetScope), images)
+		student := mustApply(job.Net, scope.In(studentScope).In("%s", inference.NetScope), images)
 		in := losses.Inputs{Labels: labels, StudentLogits: student.Logits}
 		if job.Precomputed != nil {
 			logits, features := splitPrecomputed(inputs[2], job.Precomputed)
@@ -290,10 +291,10 @@ func Run(backend compute.Backend, job Job) (trained *Model, history *History, er
 	return trained, history, nil
 }
 
-// currentModel copies the network being trained in store, as it is now, into a Model of its own.
-func currentModel(job Job, store *model.Store) (*Model, error) {
-	m := &Model{Name: job.Name, Net: job.Net, Store: model.NewStore()}
-	if err := copyVariables(store, studentScope+"/"+NetScope, m.Store, NetScope, true); err != nil {
+// currentModel copies the network being trained in store, as it is now, into an inference.Model of its own.
+func currentModel(job Job, store *model.Store) (*inference.Model, error) {
+	m := &inference.Model{Name: job.Name, Net: job.Net, Store: model.NewStore()}
+	if err := copyVariables(store, studentScope+"/"+inference.NetScope, m.Store, inference.NetScope, true); err != nil {
 		return nil, fmt.Errorf("extracting the trained network: %w", err)
 	}
 	return m, nil
@@ -302,17 +303,17 @@ func currentModel(job Job, store *model.Store) (*Model, error) {
 const studentScope = "student"
 
 // teacherScope is where the k-th frozen teacher's network lives in a training store.
-func teacherScope(k int) string { return fmt.Sprintf("teacher%d/%s", k, NetScope) }
+func teacherScope(k int) string { return fmt.Sprintf("teacher%d/%s", k, inference.NetScope) }
 
 // teacherNetScope is teacherScope as a model scope under root.
 func teacherNetScope(root *model.Scope, k int) *model.Scope {
-	return root.In("teacher%d", k).In("%s", NetScope)
+	return root.In("teacher%d", k).In("%s", inference.NetScope)
 }
 
 // graftTeacher copies a trained teacher's variables, frozen, into the training store where teacherNetScope finds
 // them.
-func graftTeacher(store *model.Store, k int, teacher *Model) error {
-	return copyVariables(teacher.Store, NetScope, store, teacherScope(k), false)
+func graftTeacher(store *model.Store, k int, teacher *inference.Model) error {
+	return copyVariables(teacher.Store, inference.NetScope, store, teacherScope(k), false)
 }
 
 func (job *Job) validate() error {
