@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gokd/gokd/backend"
+	"github.com/gokd/gokd/datasets/shared"
 	"github.com/gokd/gokd/kd"
 	"github.com/gokd/gokd/kernelext/nbexec"
 	"github.com/gomlx/compute"
@@ -58,7 +59,7 @@ func relativeToRepository() func(string) string {
 	if dir == "" {
 		dir = "."
 	}
-	root, err := nbexec.RepositoryRoot(dir)
+	root, err := shared.RepositoryRoot(dir)
 	if err != nil {
 		return func(s string) string { return s }
 	}

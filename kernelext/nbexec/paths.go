@@ -2,31 +2,13 @@ package nbexec
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-)
 
-// RepositoryRoot returns the nearest folder at or above dir that holds a go.mod: the root of the checkout a
-// notebook belongs to.
-func RepositoryRoot(dir string) (string, error) {
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("nbexec: no go.mod above " + dir)
-		}
-		dir = parent
-	}
-}
+	"github.com/gokd/gokd/datasets/shared"
+)
 
 // RelativePaths rewrites the absolute paths into the repository at root, and into the folder that holds it, as
 // paths relative to the repository: "/work/main/.pjrt/x.so" becomes ".pjrt/x.so", "/work/main" itself ".", and
@@ -83,7 +65,7 @@ func isPathByte(b byte) bool {
 // its source, the notebook at source (where it ran). A notebook outside any repository, or one whose repository path
 // JSON would escape, is left as it is.
 func relativizeNotebook(path, source string) error {
-	root, err := RepositoryRoot(filepath.Dir(source))
+	root, err := shared.RepositoryRoot(filepath.Dir(source))
 	if err != nil {
 		return nil
 	}
