@@ -198,7 +198,8 @@ func TestExecuteNotebooks(t *testing.T) {
 			summary := v.Summary(v.Run.Executed)
 			if !v.Agrees() {
 				t.Errorf("%s\n%s\nThe committed outputs are stale or were edited: re-execute the notebook "+
-					"(go run ./cmd/gokd-nb run -out notebooks %s) and commit it.", summary, table.String(), path)
+					"(go run ./cmd/gokd-nb run -out notebooks notebooks/%s, from the repository root) and commit it.", summary,
+					table.String(), path)
 			} else {
 				t.Logf("%s\n%s", summary, table.String())
 			}
