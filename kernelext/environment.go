@@ -10,8 +10,11 @@ import (
 	"strings"
 
 	"github.com/gokd/gokd/backend"
+	"github.com/gokd/gokd/datasets/shared"
 	"github.com/gokd/gokd/kd"
+	"github.com/gokd/gokd/kernelext/nbexec"
 	"github.com/gomlx/compute"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // EnvInfo describes the machine and backend a notebook runs on.
@@ -28,23 +31,39 @@ type EnvInfo struct {
 	CacheDir    string
 }
 
-// Environment collects the EnvInfo for backend b.
+// Environment collects the EnvInfo for backend b. Paths into the repository (the plugin, the cache) are shown
+// relative to it (nbexec.RelativePaths), so a saved notebook carries no trace of the machine it ran on.
 func Environment(b compute.Backend) EnvInfo {
 	_, why := backend.Choose()
+	relative := relativeToRepository()
 	info := EnvInfo{
 		GoKDVersion: kd.Version,
 		GoVersion:   runtime.Version(),
 		Backend:     b.Name(),
-		Description: b.Description(),
-		Why:         why,
+		Description: relative(b.Description()),
+		Why:         relative(why),
 		CPUCores:    runtime.NumCPU(),
-		CacheDir:    CacheDir(),
+		CacheDir:    relative(CacheDir()),
 	}
 	for i := 0; i < b.NumDevices(); i++ {
 		info.Devices = append(info.Devices, b.DeviceDescription(compute.DeviceNum(i)))
 	}
 	info.MemTotalGiB, info.MemFreeGiB = memInfoGiB()
 	return info
+}
+
+// relativeToRepository returns a function that rewrites the repository's absolute paths in a text as relative ones:
+// the repository that holds the notebook's folder ($GONB_DIR), else the working directory; the identity outside any.
+func relativeToRepository() func(string) string {
+	dir := os.Getenv(protocol.GONB_DIR_ENV)
+	if dir == "" {
+		dir = "."
+	}
+	root, err := shared.RepositoryRoot(dir)
+	if err != nil {
+		return func(s string) string { return s }
+	}
+	return func(s string) string { return nbexec.RelativePaths(s, root) }
 }
 
 // rows returns the card's (label, value) pairs, shared by Text and HTML.

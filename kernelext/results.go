@@ -216,22 +216,27 @@ func caseSpreads(evals []*experiment.Evaluation) [][]float64 {
 func seedSpreads(res *experiment.Results, evals []*experiment.Evaluation) [][]float64 {
 	out := make([][]float64, len(evals))
 	for i, e := range evals {
-		seeds := res.Students[experiment.StudentKind(e.Name)]
-		if len(seeds) < 2 {
-			continue
+		if seeds := res.Students[experiment.StudentKind(e.Name)]; len(seeds) >= 2 {
+			out[i] = spreadsOverSeeds(seeds, e.SiteNames())
 		}
-		all := make([]float64, len(seeds))
+	}
+	return out
+}
+
+// spreadsOverSeeds returns the SD over seeds (one evaluation each) of the Dice on all test cases, then on each of
+// sites.
+func spreadsOverSeeds(seeds []*experiment.Evaluation, sites []string) []float64 {
+	all := make([]float64, len(seeds))
+	for k, s := range seeds {
+		all[k] = s.Dice
+	}
+	out := []float64{spread(all)}
+	for _, site := range sites {
+		values := make([]float64, len(seeds))
 		for k, s := range seeds {
-			all[k] = s.Dice
+			values[k] = s.SiteDice[site]
 		}
-		out[i] = []float64{spread(all)}
-		for _, site := range e.SiteNames() {
-			values := make([]float64, len(seeds))
-			for k, s := range seeds {
-				values[k] = s.SiteDice[site]
-			}
-			out[i] = append(out[i], spread(values))
-		}
+		out = append(out, spread(values))
 	}
 	return out
 }

@@ -294,14 +294,15 @@ func (res *Results) Representatives() []*Evaluation {
 	out = append(out, res.SiteTeachers...)
 	for _, kind := range knownKinds() { // The kinds that ran: Config.Kinds, in its order.
 		if evals := res.Students[kind]; len(evals) > 0 {
-			out = append(out, meanOverSeeds(string(kind), evals))
+			out = append(out, MeanOverSeeds(string(kind), evals))
 		}
 	}
 	return out
 }
 
-// meanOverSeeds averages a student kind's evaluations, one per seed.
-func meanOverSeeds(name string, evals []*Evaluation) *Evaluation {
+// MeanOverSeeds averages the evaluations of one model trained with several seeds (a student kind, an ablation
+// variant), one per seed: a row named name whose Over is "N seeds" and whose DiceStd is the spread over the seeds.
+func MeanOverSeeds(name string, evals []*Evaluation) *Evaluation {
 	n := float64(len(evals))
 	m := &Evaluation{Name: name, Over: fmt.Sprintf("%d seeds", len(evals)), SiteDice: map[string]float64{},
 		CaseDice: map[string]float64{}, Params: evals[0].Params, FLOPsPerSlice: evals[0].FLOPsPerSlice}
