@@ -52,6 +52,9 @@ func NewExperiment(config experiment.Config) *experiment.Runner {
 // progress for each model trained, and a line in the cell's output for each model, trained or reloaded from the
 // cache ("reloaded from cache (trained for …, key …)"), so that a reused model is never silent.
 func notebookRunner(config experiment.Config, cacheDir string) (*experiment.Runner, error) {
+	if err := config.Validate(); err != nil { // Before the backend starts: an invalid field costs nothing.
+		return nil, err
+	}
 	backend, err := backend.FromEnv()
 	if err != nil {
 		return nil, err
