@@ -10,11 +10,9 @@ import (
 	"strings"
 
 	"github.com/gokd/gokd/backend"
-	"github.com/gokd/gokd/datasets/shared"
 	"github.com/gokd/gokd/kd"
 	"github.com/gokd/gokd/kernelext/nbexec"
 	"github.com/gomlx/compute"
-	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // EnvInfo describes the machine and backend a notebook runs on.
@@ -53,14 +51,10 @@ func Environment(b compute.Backend) EnvInfo {
 }
 
 // relativeToRepository returns a function that rewrites the repository's absolute paths in a text as relative ones:
-// the repository that holds the notebook's folder ($GONB_DIR), else the working directory; the identity outside any.
+// the GoKD checkout the notebook uses (Root); the identity where there is none.
 func relativeToRepository() func(string) string {
-	dir := os.Getenv(protocol.GONB_DIR_ENV)
-	if dir == "" {
-		dir = "."
-	}
-	root, err := shared.RepositoryRoot(dir)
-	if err != nil {
+	root := Root()
+	if root == "" {
 		return func(s string) string { return s }
 	}
 	return func(s string) string { return nbexec.RelativePaths(s, root) }

@@ -40,6 +40,12 @@ func mustGetwd(t *testing.T) string {
 	return wd
 }
 
+// setupWorkUse is the line of every notebook's set-up cell that joins the GoKD checkout to the cell's workspace:
+// the checkout above the notebook's folder (at any depth), else $GOKD_ROOT for a notebook outside it, else a
+// message that says to set GOKD_ROOT.
+const setupWorkUse = `!*r=$(cd "$GONB_DIR" && go list -m -f '{{if eq .Path "github.com/gokd/gokd"}}{{.Dir}}{{end}}' 2>/dev/null); ` +
+	`rm -f go.work && go work init && go work use . "${r:-${GOKD_ROOT:?this notebook is outside the GoKD repository: set GOKD_ROOT to its folder}}"`
+
 // pinnedModules are the third-party modules each set-up cell pins with `go get module@version`, at the version
 // go.mod requires: the one source of truth for versions.
 var pinnedModules = []string{"github.com/gomlx/gomlx", "github.com/gomlx/compute", "github.com/gomlx/go-xla",
@@ -90,7 +96,7 @@ func TestCommittedNotebooks(t *testing.T) {
 				t.Errorf("%s is committed with a failed cell: %v", path, e)
 			}
 			setup := firstCode(nb)
-			want := []string{`go work use . "${GONB_DIR}/.."`, "%goworkfix"}
+			want := []string{setupWorkUse, "%goworkfix"}
 			for _, pin := range pins {
 				want = append(want, pin.Path+"@"+pin.Version)
 			}

@@ -26,8 +26,8 @@ type Runner struct {
 	Cache   *runcache.Cache
 	// Progress, when set, is asked for a progress display for each model that is actually trained (not reloaded).
 	Progress func(name string) (update func(train.Progress), finish func())
-	// Log, when set, receives one line per model: trained (with its wall time) or reloaded from the cache. Lines
-	// are written one at a time, also when models train in parallel.
+	// Log, when set, receives one line per model: trained (with its wall time) or "reloaded from cache (trained
+	// for …, key …)". Lines are written one at a time, also when models train in parallel.
 	Log io.Writer
 	// ReloadOnly makes the Runner reload models from the cache and train none: a model missing from the cache is
 	// an error wrapping ErrNotCached. A notebook that shows a committed run sets it, so that an incomplete cache
@@ -370,7 +370,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	if r.Log != nil {
 		verb := fmt.Sprintf("trained in %.0f s (%.0f ms/step)", trained.History.Wall.Seconds(), trained.History.StepMS)
 		if hit {
-			verb = "reloaded from the cache"
+			verb = reloadedLine(trained)
 		}
 		r.logMu.Lock()
 		fmt.Fprintf(r.Log, "%-28s %s (%d parameters)\n", s.name, verb, trained.Model.ParamCount())
