@@ -39,8 +39,8 @@ setup-bench: ## setup, plus the benchmark's references: PyTorch (Debian) and JAX
 	@bash scripts/setup.sh bench
 	@bash cmd/gokd-bench/setup-jax.sh
 
-lab: setup ## JupyterLab on the notebooks folder (pick the "Go (gonb)" kernel); extra options in LAB_ARGS.
-	.venv/bin/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+lab: setup ## JupyterLab on the notebooks folder (pick the "Go (gonb)" kernel); extra options in LAB_ARGS; LAB_DIR=folder serves your own.
+	GOKD_ROOT=$(CURDIR) .venv/bin/jupyter lab --ServerApp.root_dir=$(or $(LAB_DIR),notebooks) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 demo: setup ## Execute the flagship notebook headless (the default backend; the committed protocol run, reloaded) into out/, with an HTML export.
 	go run ./cmd/gokd-nb run -out out -html $(DEMO_NOTEBOOK)

@@ -10,7 +10,9 @@
 //   - kd/stats: the statistics of the comparisons (paired Wilcoxon signed-rank test, Holm's correction,
 //     bootstrap confidence intervals) and the reproduction verdict;
 //   - kd/train: the training loop (train.Run in run.go: teacher training, single- and multi-teacher
-//     distillation), inference (train.Predictor) and trained models;
+//     distillation, precomputed teacher outputs);
+//   - kd/inference: trained models (inference.Model, saved and loaded) and their inference (inference.Predictor),
+//     without the trainer: kd/deploy and `gokd segment` use it;
 //   - kd/ckpt: atomic checkpoints that refuse another architecture with a clear error;
 //   - kd/runcache: results and trained models kept on disk by configuration and seed;
 //   - kd/experiment: the experiment runner (experiment.Runner in runner.go) used by the notebooks and by

@@ -36,8 +36,22 @@ var allowed = map[string][]string{
 	"viz":      {"datasets"},
 }
 
+// forbiddenWithin lists, for packages inside the kd layer, the packages they must not depend on, even indirectly;
+// forbiddenWhy says why.
+var (
+	forbiddenWithin = map[string][]string{
+		module + "/kd/inference": {module + "/kd/train", module + "/kd/experiment"},
+		module + "/kd/deploy":    {module + "/kd/train", module + "/kd/experiment"},
+	}
+	forbiddenWhy = map[string]string{
+		module + "/kd/inference": "running a model must not link the trainer",
+		module + "/kd/deploy":    "gokd segment's deployment runs models without linking the trainer",
+	}
+)
+
 // The import graph keeps GoKD's layers: datasets imports nothing of GoKD; kd imports datasets and backend only
-// (no kernelext anywhere in its dependencies); viz imports datasets only; kernelext is the only importer of GoNB.
+// (no kernelext anywhere in its dependencies), and within kd, inference and deployment do not depend on the
+// trainer (forbiddenWithin); viz imports datasets only; kernelext is the only importer of GoNB.
 // Test files count too: a test is documentation of how a layer is used.
 func TestLayering(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
@@ -52,6 +66,7 @@ func TestLayering(t *testing.T) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	seen := 0
+	depsOf := map[string][]string{}
 	for {
 		var p listedPackage
 		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
@@ -60,6 +75,7 @@ func TestLayering(t *testing.T) {
 			t.Fatal(err)
 		}
 		seen++
+		depsOf[p.ImportPath] = p.Deps
 		from := layer(p.ImportPath)
 		imports := append(append(append([]string{}, p.Imports...), p.TestImports...), p.XTestImports...)
 		for _, imp := range imports {
@@ -86,6 +102,19 @@ func TestLayering(t *testing.T) {
 			for _, dep := range p.Deps {
 				if layer(dep) == "kernelext" && strings.HasPrefix(dep, module) {
 					t.Errorf("%s depends on %s: kd must not reach the notebook layer", p.ImportPath, dep)
+				}
+			}
+		}
+	}
+	for pkg, forbidden := range forbiddenWithin {
+		deps, ok := depsOf[pkg]
+		if !ok {
+			t.Errorf("%s: not listed", pkg)
+		}
+		for _, dep := range deps {
+			for _, f := range forbidden {
+				if dep == f {
+					t.Errorf("%s depends on %s: %s", pkg, dep, forbiddenWhy[pkg])
 				}
 			}
 		}

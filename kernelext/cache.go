@@ -37,12 +37,3 @@ func ReproductionCacheDir() string {
 	}
 	return repoPath("results", "protocol-notebook")
 }
-
-// repoPath joins elements to the repository's root: the parent of the notebook's folder ($GONB_DIR, notebooks/),
-// else the working directory.
-func repoPath(elem ...string) string {
-	if d := os.Getenv(protocol.GONB_DIR_ENV); d != "" {
-		return filepath.Join(append([]string{d, ".."}, elem...)...)
-	}
-	return filepath.Join(elem...)
-}

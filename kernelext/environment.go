@@ -11,6 +11,7 @@ import (
 
 	"github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/kd"
+	"github.com/gokd/gokd/kernelext/nbexec"
 	"github.com/gomlx/compute"
 )
 
@@ -28,23 +29,35 @@ type EnvInfo struct {
 	CacheDir    string
 }
 
-// Environment collects the EnvInfo for backend b.
+// Environment collects the EnvInfo for backend b. Paths into the repository (the plugin, the cache) are shown
+// relative to it (nbexec.RelativePaths), so a saved notebook carries no trace of the machine it ran on.
 func Environment(b compute.Backend) EnvInfo {
 	_, why := backend.Choose()
+	relative := relativeToRepository()
 	info := EnvInfo{
 		GoKDVersion: kd.Version,
 		GoVersion:   runtime.Version(),
 		Backend:     b.Name(),
-		Description: b.Description(),
-		Why:         why,
+		Description: relative(b.Description()),
+		Why:         relative(why),
 		CPUCores:    runtime.NumCPU(),
-		CacheDir:    CacheDir(),
+		CacheDir:    relative(CacheDir()),
 	}
 	for i := 0; i < b.NumDevices(); i++ {
 		info.Devices = append(info.Devices, b.DeviceDescription(compute.DeviceNum(i)))
 	}
 	info.MemTotalGiB, info.MemFreeGiB = memInfoGiB()
 	return info
+}
+
+// relativeToRepository returns a function that rewrites the repository's absolute paths in a text as relative ones:
+// the GoKD checkout the notebook uses (Root); the identity where there is none.
+func relativeToRepository() func(string) string {
+	root := Root()
+	if root == "" {
+		return func(s string) string { return s }
+	}
+	return func(s string) string { return nbexec.RelativePaths(s, root) }
 }
 
 // rows returns the card's (label, value) pairs, shared by Text and HTML.

@@ -2,7 +2,9 @@ package kernelext
 
 import (
 	"fmt"
+	"os"
 
+	"github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/kd/experiment"
 	"github.com/gokd/gokd/kd/train"
 )
@@ -27,9 +29,7 @@ func Flagship() *experiment.Runner { return NewExperiment(experiment.Default()) 
 // but cached in ReproductionCacheDir: notebook 04 reloads the committed run of the protocol from there (models
 // whose entry is missing or stale are trained, which takes about half an hour on 2 CPU cores).
 func Reproduction() *experiment.Runner {
-	r := Must1(experiment.New(MustBackend(), experiment.Protocol(), ReproductionCacheDir()))
-	r.Progress = TrainProgress
-	return r
+	return Must1(notebookRunner(experiment.Protocol(), ReproductionCacheDir()))
 }
 
 // SixSiteReproduction is the protocol at CPU scale, configs/protocol_cpu6.json (six phantom sites, the teachers'
@@ -38,16 +38,31 @@ func Reproduction() *experiment.Runner {
 // stale is trained; the whole run takes about an hour on 2 CPU cores).
 func SixSiteReproduction() *experiment.Runner {
 	config := committedRun([]string{"configs", "protocol_cpu6.json"})
-	r := Must1(experiment.New(MustBackend(), config, repoPath("results", "protocol-cpu6")))
-	r.Progress = TrainProgress
-	return r
+	return Must1(notebookRunner(config, repoPath("results", "protocol-cpu6")))
 }
 
 // NewExperiment returns the experiment runner of a notebook: config on the chosen backend (MustBackend), trained
-// models cached in CacheDir (so later cells and notebooks reload them), live progress for each model trained.
-// It stops the cell on an invalid configuration.
+// models cached in CacheDir (so later cells and notebooks reload them), live progress for each model trained and
+// one line for each model reloaded from the cache. It stops the cell on an invalid configuration.
 func NewExperiment(config experiment.Config) *experiment.Runner {
-	r := Must1(experiment.New(MustBackend(), config, CacheDir()))
-	r.Progress = TrainProgress
-	return r
+	return Must1(notebookRunner(config, CacheDir()))
+}
+
+// notebookRunner returns a runner of config on the chosen backend, cached in cacheDir, as notebooks use it: live
+// progress for each model trained, and a line in the cell's output for each model, trained or reloaded from the
+// cache ("reloaded from cache (trained for …, key …)"), so that a reused model is never silent.
+func notebookRunner(config experiment.Config, cacheDir string) (*experiment.Runner, error) {
+	if err := config.Validate(); err != nil { // Before the backend starts: an invalid field costs nothing.
+		return nil, err
+	}
+	backend, err := backend.FromEnv()
+	if err != nil {
+		return nil, err
+	}
+	r, err := experiment.New(backend, config, cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	r.Progress, r.Log = TrainProgress, os.Stdout
+	return r, nil
 }

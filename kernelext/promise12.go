@@ -34,7 +34,7 @@ func Promise12() *experiment.CrossValidation {
 	config := committedRun(Promise12Config)
 	config.Data.Path = dir // Not part of the models' cache keys: the data's fingerprint is.
 	cv, err := experiment.RunFolds(config, func(c experiment.Config) (*experiment.Runner, error) {
-		r, err := experiment.New(MustBackend(), c, repoPath(Promise12CacheDir...))
+		r, err := notebookRunner(c, repoPath(Promise12CacheDir...))
 		if err != nil {
 			return nil, err
 		}

@@ -11,36 +11,12 @@ import (
 	"github.com/gokd/gokd/viz/chart"
 )
 
-// ShowResults shows an experiment's results: the models table, the students' comparison over seeds, the paired
-// tests with their forest plot, the Dice per site as grouped bars, and Dice against parameters and against
-// latency; the students' whiskers are ± 1 SD over seeds.
+// ShowResults shows an experiment's results: its report's tables (experiment.Results.Report, the sections `gokd
+// experiment` prints), then the paired tests' forest plot, the Dice per site as grouped bars, and Dice against
+// parameters and against latency; the students' whiskers are ± 1 SD over seeds.
 func ShowResults(res *experiment.Results) error {
-	if err := ShowTable("Models on the held-out test cases", res.ModelsTable()); err != nil {
+	if err := ShowReport(res.Report()); err != nil {
 		return err
-	}
-	if err := ShowTable("Dice per site (students: mean over seeds)", res.SiteTable()); err != nil {
-		return err
-	}
-	if ch := res.Choice; ch != nil {
-		title := fmt.Sprintf("The student rule: candidates trained from scratch on all training cases (teacher's validation Dice %.3f)", ch.TeacherValDice)
-		if err := ShowTable(title, ch.Table()); err != nil {
-			return err
-		}
-	}
-	if len(res.Summary) > 0 {
-		if err := ShowTable("Student kinds over seeds, with the setting chosen on validation", res.SummaryTable()); err != nil {
-			return err
-		}
-	}
-	if len(res.FusionWeights) > 0 {
-		if err := ShowTable("Adaptive fusion: learned teacher weights (mean over seeds)", res.FusionTable()); err != nil {
-			return err
-		}
-	}
-	if res.Comparison != nil {
-		if err := ShowTable("Paired tests over test cases (Dice averaged over seeds per case)", res.Comparison.Table()); err != nil {
-			return err
-		}
 	}
 	figures, err := resultFigures(res)
 	if err != nil {
@@ -48,6 +24,16 @@ func ShowResults(res *experiment.Results) error {
 	}
 	for _, f := range figures {
 		if err := DisplayFigure(f.name, f.figure); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ShowReport shows a report's sections as tables, in order.
+func ShowReport(sections []experiment.Section) error {
+	for _, section := range sections {
+		if err := ShowTable(section.Title, section.Table); err != nil {
 			return err
 		}
 	}
@@ -230,22 +216,27 @@ func caseSpreads(evals []*experiment.Evaluation) [][]float64 {
 func seedSpreads(res *experiment.Results, evals []*experiment.Evaluation) [][]float64 {
 	out := make([][]float64, len(evals))
 	for i, e := range evals {
-		seeds := res.Students[experiment.StudentKind(e.Name)]
-		if len(seeds) < 2 {
-			continue
+		if seeds := res.Students[experiment.StudentKind(e.Name)]; len(seeds) >= 2 {
+			out[i] = spreadsOverSeeds(seeds, e.SiteNames())
 		}
-		all := make([]float64, len(seeds))
+	}
+	return out
+}
+
+// spreadsOverSeeds returns the SD over seeds (one evaluation each) of the Dice on all test cases, then on each of
+// sites.
+func spreadsOverSeeds(seeds []*experiment.Evaluation, sites []string) []float64 {
+	all := make([]float64, len(seeds))
+	for k, s := range seeds {
+		all[k] = s.Dice
+	}
+	out := []float64{spread(all)}
+	for _, site := range sites {
+		values := make([]float64, len(seeds))
 		for k, s := range seeds {
-			all[k] = s.Dice
+			values[k] = s.SiteDice[site]
 		}
-		out[i] = []float64{spread(all)}
-		for _, site := range e.SiteNames() {
-			values := make([]float64, len(seeds))
-			for k, s := range seeds {
-				values[k] = s.SiteDice[site]
-			}
-			out[i] = append(out[i], spread(values))
-		}
+		out = append(out, spread(values))
 	}
 	return out
 }

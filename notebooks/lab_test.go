@@ -63,7 +63,7 @@ func TestJupyterLabInChromium(t *testing.T) {
 	}
 	work := t.TempDir()
 	root := filepath.Join(work, "notebooks")
-	cells, err := prepareLabNotebook(labNotebook, filepath.Join(root, labNotebook), repo)
+	cells, err := prepareLabNotebook(labNotebook, filepath.Join(root, labNotebook))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestJupyterLabInChromium(t *testing.T) {
 	if err := writeLabSettings(settings); err != nil {
 		t.Fatal(err)
 	}
-	env := []string{"GOKD_CACHE=" + filepath.Join(work, "cache"), "JUPYTER_RUNTIME_DIR=" + filepath.Join(work, "runtime")}
+	env := []string{"GOKD_ROOT=" + repo, "GOKD_CACHE=" + filepath.Join(work, "cache"), "JUPYTER_RUNTIME_DIR=" + filepath.Join(work, "runtime")}
 	if plugins := filepath.Join(repo, ".pjrt"); exists(plugins) {
 		// The copy lives outside the repository, where GoKD looks for the XLA plugin make setup installed: point
 		// the kernel at it, so that the backend is the one a user of this checkout gets.

@@ -25,9 +25,9 @@ type labCells struct {
 }
 
 // prepareLabNotebook copies the notebook at src to dst with its outputs cleared (so every output the test sees
-// is fresh), the set-up cell pointed at repo (the copy lives outside the repository) and labTrainingCell added
-// after the viewer cell, and returns the cells to run.
-func prepareLabNotebook(src, dst, repo string) (labCells, error) {
+// is fresh) and labTrainingCell added after the viewer cell, and returns the cells to run. The copy lives outside
+// the repository: its set-up cell finds GoKD through $GOKD_ROOT, as a user's own notebook does.
+func prepareLabNotebook(src, dst string) (labCells, error) {
 	var cells labCells
 	blob, err := os.ReadFile(src)
 	if err != nil {
@@ -48,11 +48,9 @@ func prepareLabNotebook(src, dst, repo string) (labCells, error) {
 			cell["outputs"], cell["execution_count"] = []any{}, nil
 			switch {
 			case code == 0:
-				if !strings.Contains(source, `"${GONB_DIR}/.."`) {
-					return cells, fmt.Errorf("%s: the set-up cell no longer uses \"${GONB_DIR}/..\":\n%s", src, source)
+				if !strings.Contains(source, setupWorkUse) {
+					return cells, fmt.Errorf("%s: the set-up cell no longer holds %q:\n%s", src, setupWorkUse, source)
 				}
-				source = strings.ReplaceAll(source, `"${GONB_DIR}/.."`, fmt.Sprintf("%q", repo))
-				cell["source"] = source
 				cells.Run = append(cells.Run, len(kept))
 			case code == 1, strings.Contains(source, "func quickSamples()"):
 				cells.Run = append(cells.Run, len(kept))

@@ -132,22 +132,23 @@ fi
 # Jupyter starts kernels with its own environment, which may lack Go's folders: the kernel's spec carries PATH,
 # GOMLX_NO_AUTO_INSTALL so that no cell ever downloads an XLA plugin, and an empty GOEXPERIMENT: the Go backend's
 # SIMD kernels (GOEXPERIMENT=simd) can crash on Go 1.27.3 (see the Makefile), so cells are built without them.
+# GOKD_ROOT names this checkout, for notebooks outside it (their set-up cell falls back on it).
 kernel_json="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/gonb/kernel.json"
 gopath_dir="$(dirname "$(command -v go)")"
 kernel_path="$GOBIN:$gopath_dir:/usr/local/bin:/usr/bin:/bin"
 if [ -f "$kernel_json" ] && grep -q "\"$GOBIN/gonb\"" "$kernel_json" && grep -q GOMLX_NO_AUTO_INSTALL "$kernel_json" \
    && grep -qF "\"PATH\": \"$kernel_path\"" "$kernel_json" && grep -q '"GOEXPERIMENT": ""' "$kernel_json" \
-   && grep -q "\"GOTOOLCHAIN\": \"$GOTOOLCHAIN\"" "$kernel_json"; then
+   && grep -q "\"GOTOOLCHAIN\": \"$GOTOOLCHAIN\"" "$kernel_json" && grep -qF "\"GOKD_ROOT\": \"$PWD\"" "$kernel_json"; then
   say "GoNB kernel registered: $kernel_json"
 else
   say "registering the GoNB kernel with Jupyter"
   "$GOBIN/gonb" --install >/dev/null 2>&1 || "$GOBIN/gonb" --install
-  /usr/bin/python3 - "$kernel_json" "$kernel_path" "$GOTOOLCHAIN" <<'PY'
+  /usr/bin/python3 - "$kernel_json" "$kernel_path" "$GOTOOLCHAIN" "$PWD" <<'PY'
 import json, sys
-path, kernel_path, toolchain = sys.argv[1], sys.argv[2], sys.argv[3]
+path, kernel_path, toolchain, root = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 spec = json.load(open(path))
 spec.setdefault("env", {}).update({"PATH": kernel_path, "GOMLX_NO_AUTO_INSTALL": "1", "GOEXPERIMENT": "",
-                                   "GOTOOLCHAIN": toolchain})
+                                   "GOTOOLCHAIN": toolchain, "GOKD_ROOT": root})
 json.dump(spec, open(path, "w"), indent=1)
 PY
   say "kernel spec: $kernel_json"

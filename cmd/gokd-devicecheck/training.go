@@ -10,6 +10,7 @@ import (
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/batch"
 	"github.com/gokd/gokd/datasets/phantom"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/metrics"
 	"github.com/gokd/gokd/kd/nets"
 	"github.com/gokd/gokd/kd/train"
@@ -105,7 +106,7 @@ func RunTraining(out io.Writer, config string, opts Options) ([]Result, error) {
 // trainPair trains a teacher and a student distilled from it on b and measures them.
 func trainPair(b compute.Backend, config string, split datasets.Split, batchSize, steps, devices int) ([]Result, error) {
 	var results []Result
-	var teacher *train.Model
+	var teacher *inference.Model
 	for k, net := range []struct {
 		name string
 		cfg  *nets.Config
@@ -117,7 +118,7 @@ func trainPair(b compute.Backend, config string, split datasets.Split, batchSize
 		}
 		job := train.Job{Name: net.name, Net: net.cfg, Data: data, Steps: steps, Seed: int64(k + 1), Devices: devices}
 		if teacher != nil {
-			job.Teachers = []*train.Model{teacher}
+			job.Teachers = []*inference.Model{teacher}
 		}
 		trained, history, err := train.Run(b, job)
 		if err != nil {
@@ -139,7 +140,7 @@ func trainPair(b compute.Backend, config string, split datasets.Split, batchSize
 }
 
 // meanDice is the mean Dice of the gland (class 1) of m's predictions over samples.
-func meanDice(b compute.Backend, m *train.Model, samples []datasets.Sample, batchSize int) (float64, error) {
+func meanDice(b compute.Backend, m *inference.Model, samples []datasets.Sample, batchSize int) (float64, error) {
 	predictor, err := m.NewPredictor(b)
 	if err != nil {
 		return 0, err

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"text/tabwriter"
+	"strings"
 	"time"
 
 	"github.com/gokd/gokd/kernelext/nbexec"
@@ -44,16 +44,22 @@ func runAll(mode string, notebooks []string, outDir string, html bool, cellTimeo
 		env = append(env, "GOKD_CACHE="+cache)
 	}
 	status := 0
+	var summaries []string
 	for _, path := range notebooks {
-		var ok bool
+		ok := false
 		if mode == "run" {
 			ok = run(path, nbexec.Options{OutDir: outDir, HTML: html, CellTimeout: cellTimeout, Env: env})
 		} else {
-			ok = verify(path, nbexec.Options{OutDir: outDir, CellTimeout: cellTimeout, Env: env})
+			var summary string
+			ok, summary = verify(path, nbexec.Options{OutDir: outDir, CellTimeout: cellTimeout, Env: env})
+			summaries = append(summaries, summary)
 		}
 		if !ok {
 			status = 1
 		}
+	}
+	if len(summaries) > 1 {
+		fmt.Printf("\nverify summary:\n  %s\n", strings.Join(summaries, "\n  "))
 	}
 	return status
 }
@@ -69,55 +75,28 @@ func run(path string, opts nbexec.Options) bool {
 	if r.HTML != "" {
 		fmt.Printf("  HTML:     %s\n", rel(r.HTML))
 	}
-	if values, err := r.Notebook.Results(); err == nil && values != nil {
-		fmt.Printf("  results:  %v\n", values)
+	if result, err := r.Notebook.Results(); err == nil && result != nil {
+		fmt.Printf("  results:  %v\n", result.Values)
+		if len(result.Absent) > 0 {
+			fmt.Printf("  %s: %v\n", nbexec.RuleDataAbsent, result.Absent)
+		}
 	}
 	return true
 }
 
-func verify(path string, opts nbexec.Options) bool {
-	committed, err := nbexec.Read(path)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return false
-	}
-	saved, err := committed.Results()
-	if err != nil || saved == nil {
-		fmt.Fprintf(os.Stderr, "%s: no saved GOKD_RESULT line to verify against (%v)\n", path, err)
-		return false
-	}
+// verify re-executes one committed notebook, prints its comparison table and verdict, and returns whether it
+// agrees with the verdict line (an error's first line when it could not be compared).
+func verify(path string, opts nbexec.Options) (bool, string) {
 	fmt.Printf("re-executing %s ...\n", path)
-	r, err := nbexec.Execute(context.Background(), path, opts)
+	v, err := nbexec.Verify(context.Background(), path, opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		return false
+		return false, fmt.Sprintf("%s: FAILED: %s", path, strings.SplitN(err.Error(), "\n", 2)[0])
 	}
-	fresh, err := r.Notebook.Results()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return false
-	}
-	w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "  key\tsaved\tfresh\trule\tagree\n")
-	allAgree := true
-	for _, c := range nbexec.Compare(saved, fresh) {
-		verdict := "yes"
-		if !c.Agree {
-			verdict, allAgree = "NO", false
-		}
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", c.Key, value(c.Saved, c.HasSaved), value(c.Fresh, c.HasFresh), c.Tolerance, verdict)
-	}
-	_ = w.Flush()
-	fmt.Printf("%s: %s (fresh run %s, executed copy %s)\n", path, map[bool]string{true: "AGREES", false: "DISAGREES"}[allAgree],
-		r.Wall.Round(time.Second), rel(r.Executed))
-	return allAgree
-}
-
-func value(v float64, ok bool) string {
-	if !ok {
-		return "missing"
-	}
-	return fmt.Sprintf("%.6g", v)
+	_ = v.WriteTable(os.Stdout)
+	summary := v.Summary(rel(v.Run.Executed))
+	fmt.Println(summary)
+	return v.Agrees(), summary
 }
 
 func rel(path string) string {

@@ -149,7 +149,7 @@ func experimentRun(stdout io.Writer, configPath, cacheDir string, parallel int, 
 	if err != nil {
 		return err
 	}
-	if err := printExperimentReport(stdout, res.Report(config), res.Comparison); err != nil {
+	if err := printExperimentReport(stdout, res.Report(), res.Comparison); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(stdout, "wall time %.0f s\n", res.WallS)

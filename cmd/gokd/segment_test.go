@@ -15,8 +15,8 @@ import (
 	"github.com/gokd/gokd/datasets/volume"
 	"github.com/gokd/gokd/kd/ckpt"
 	"github.com/gokd/gokd/kd/deploy"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/nets"
-	"github.com/gokd/gokd/kd/train"
 )
 
 // run runs gokd with args, returning the exit code, stdout and stderr.
@@ -32,13 +32,13 @@ func run(args ...string) (int, string, string) {
 }
 
 // tinyStudent returns an untrained, seeded small student and writes it as a model file for slices of size².
-func tinyStudent(t *testing.T, dir string, size int) (*train.Model, string) {
+func tinyStudent(t *testing.T, dir string, size int) (*inference.Model, string) {
 	t.Helper()
 	b, err := backend.New(backend.Go)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := train.NewModel(b, "tiny-student", nets.NewConfig().Levels(2).BaseWidth(4).Conv(nets.ConvSeparable).Stem(2), 7)
+	m, err := inference.NewModel(b, "tiny-student", nets.NewConfig().Levels(2).BaseWidth(4).Conv(nets.ConvSeparable).Stem(2), 7)
 	if err != nil {
 		t.Fatal(err)
 	}

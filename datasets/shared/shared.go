@@ -10,22 +10,32 @@ import (
 // RealCaseName is the folder of the real prostate case (a PROMISE12 T2 case and its segmentation).
 const RealCaseName = "prostate-case00"
 
-// DataDir returns the shared data folder beside the repository that contains from (any folder inside the
-// checkout): it walks up to go.mod and looks for ../shared/data, then for shared/data beside each folder above.
-func DataDir(from string) (string, error) {
+// RepositoryRoot returns the root of the checkout that contains from (any folder inside it): the nearest folder at
+// or above from that holds a go.mod.
+func RepositoryRoot(from string) (string, error) {
 	dir, err := filepath.Abs(from)
 	if err != nil {
 		return "", err
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
+			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
 			return "", fmt.Errorf("no repository root (go.mod) above %s", from)
 		}
 		dir = parent
+	}
+}
+
+// DataDir returns the shared data folder beside the repository that contains from (any folder inside the
+// checkout): it walks up to go.mod (RepositoryRoot) and looks for ../shared/data, then for shared/data beside each
+// folder above.
+func DataDir(from string) (string, error) {
+	dir, err := RepositoryRoot(from)
+	if err != nil {
+		return "", err
 	}
 	// The data live beside the checkout, or beside a folder above it (a worktree in a subfolder of the team's
 	// workspace): the nearest shared/data wins.

@@ -3,8 +3,8 @@ package deploy
 import (
 	"testing"
 
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/nets"
-	"github.com/gokd/gokd/kd/train"
 )
 
 // BenchmarkSegmentVolume times `gokd segment`'s work on one 128×128×64 volume (the shared real case's size) with
@@ -20,7 +20,7 @@ func BenchmarkSegmentVolume(b *testing.B) {
 		net  *nets.Config
 	}{{"teacher", nets.Teacher()}, {"student", nets.Student()}} {
 		b.Run(c.name, func(b *testing.B) {
-			m, err := train.NewModel(backend, c.name, c.net, 1)
+			m, err := inference.NewModel(backend, c.name, c.net, 1)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -8,8 +8,8 @@ import (
 	gokdbackend "github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/datasets/volume"
 	"github.com/gokd/gokd/kd/deploy"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/nets"
-	"github.com/gokd/gokd/kd/train"
 )
 
 // Export a network into a model file, load it back and segment a volume: the labels lie on the input's grid.
@@ -21,7 +21,7 @@ func Example() {
 		panic(err)
 	}
 	// A trained network would come from experiment.Runner.Export (or `gokd export`); an untrained one will do here.
-	net, err := train.NewModel(backend, "student", nets.NewConfig().Levels(2).BaseWidth(4).Stem(2), 1)
+	net, err := inference.NewModel(backend, "student", nets.NewConfig().Levels(2).BaseWidth(4).Stem(2), 1)
 	if err != nil {
 		panic(err)
 	}

@@ -7,8 +7,8 @@ import (
 
 	gokdbackend "github.com/gokd/gokd/backend"
 	"github.com/gokd/gokd/datasets/volume"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/nets"
-	"github.com/gokd/gokd/kd/train"
 	"github.com/gomlx/compute"
 )
 
@@ -24,9 +24,9 @@ func goBackend(t testing.TB) compute.Backend {
 
 // tinyModel is an untrained small student (random weights, seeded): its predictions vary over the image, which
 // is all the plumbing tests need.
-func tinyModel(t testing.TB, b compute.Backend, seed int64) *train.Model {
+func tinyModel(t testing.TB, b compute.Backend, seed int64) *inference.Model {
 	t.Helper()
-	m, err := train.NewModel(b, "tiny", nets.NewConfig().Levels(2).BaseWidth(4).Conv(nets.ConvSeparable).Stem(2), seed)
+	m, err := inference.NewModel(b, "tiny", nets.NewConfig().Levels(2).BaseWidth(4).Conv(nets.ConvSeparable).Stem(2), seed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/prostate"
 	"github.com/gokd/gokd/kd/ckpt"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/nets"
-	"github.com/gokd/gokd/kd/train"
 	"github.com/gomlx/compute"
 )
 
@@ -95,13 +95,13 @@ type Provenance struct {
 // Model is a model file loaded for inference.
 type Model struct {
 	Description
-	Net *train.Model // The network and its weights.
+	Net *inference.Model // The network and its weights.
 }
 
 // Save writes m's network, described by d, to a model file at path, atomically (a failure leaves whatever was at
 // path untouched). d's Format, Version, Architecture, Parameters and, when empty, Name are set from the network;
 // only the network's variables are written (no optimizer state).
-func Save(path string, m *train.Model, d Description) error {
+func Save(path string, m *inference.Model, d Description) error {
 	d = Describe(m, d)
 	if _, err := d.Preprocessing.Loader(); err != nil {
 		return fmt.Errorf("deploy: saving %s: %w", path, err)
@@ -112,7 +112,7 @@ func Save(path string, m *train.Model, d Description) error {
 	}
 	var others []string
 	for v := range store.IterVariables() {
-		if !strings.HasPrefix(v.Path(), "/"+train.NetScope+"/") {
+		if !strings.HasPrefix(v.Path(), "/"+inference.NetScope+"/") {
 			others = append(others, v.Path())
 		}
 	}
@@ -133,7 +133,7 @@ func Save(path string, m *train.Model, d Description) error {
 
 // Describe returns d completed from m as [Save] writes it: Format, Version, Architecture, Parameters and, when
 // empty, Name.
-func Describe(m *train.Model, d Description) Description {
+func Describe(m *inference.Model, d Description) Description {
 	d.Format, d.Version = Format, FormatVersion
 	d.Architecture, d.Parameters = m.Net.Architecture(), m.ParamCount()
 	if d.Name == "" {
@@ -217,7 +217,7 @@ func Load(backend compute.Backend, path string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("deploy: %s: %w", path, err)
 	}
-	m, err := train.NewModel(backend, d.Name, net, 0)
+	m, err := inference.NewModel(backend, d.Name, net, 0)
 	if err != nil {
 		return nil, fmt.Errorf("deploy: %s: building %s: %w", path, net, err)
 	}

@@ -10,13 +10,13 @@ import (
 	"testing"
 
 	"github.com/gokd/gokd/kd/ckpt"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/nets"
-	"github.com/gokd/gokd/kd/train"
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // netWeights returns every variable of m's store as flat float32 values, by path.
-func netWeights(t *testing.T, m *train.Model) map[string][]float32 {
+func netWeights(t *testing.T, m *inference.Model) map[string][]float32 {
 	t.Helper()
 	out := map[string][]float32{}
 	for v := range m.Store.IterVariables() {

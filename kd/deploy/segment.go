@@ -10,7 +10,7 @@ import (
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/prostate"
 	"github.com/gokd/gokd/datasets/volume"
-	"github.com/gokd/gokd/kd/train"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gomlx/compute"
 )
 
@@ -77,7 +77,7 @@ func (b *SegmenterBuilder) Done() (*Segmenter, error) {
 type Segmenter struct {
 	model     *Model
 	loader    *prostate.Loader
-	predictor *train.Predictor
+	predictor *inference.Predictor
 	batchSize int
 	progress  func(done, total int)
 }

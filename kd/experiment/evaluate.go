@@ -39,7 +39,7 @@ type Evaluation struct {
 }
 
 // evaluationVersion changes when the way a model is scored changes, so cached scores are recomputed (the trained
-// models are kept). 2: batch-1 latency takes the faster op schedule of the Go backend (train.SequentialBackend).
+// models are kept). 2: batch-1 latency takes the faster op schedule of the Go backend (inference.SequentialBackend).
 // 3: slice Dice leaves out slices empty in both masks; HD95 and ASSD count missed cases apart; per-case Dice.
 const evaluationVersion = 3
 

@@ -102,7 +102,7 @@ func (cv *CrossValidation) pool() error {
 			}
 			perSeed[s] = poolCases(StudentName(kind, cv.Config.Seeds[s]), folds)
 		}
-		cv.Pooled = append(cv.Pooled, meanOverSeeds(string(kind), perSeed))
+		cv.Pooled = append(cv.Pooled, MeanOverSeeds(string(kind), perSeed))
 	}
 	return nil
 }

@@ -151,10 +151,11 @@ func TestExtraKindsTrainCompareAndReportWeights(t *testing.T) {
 	}
 
 	const teachers, classes = 2, 2
-	if len(res.ClassFusionWeights) != classes {
-		t.Fatalf("per-class fusion weights %v, want %d classes", res.ClassFusionWeights, classes)
+	perClass := res.FusionWeights[StudentAdaptiveClassKD]
+	if len(perClass) != classes {
+		t.Fatalf("per-class fusion weights %v, want %d classes", perClass, classes)
 	}
-	for c, weights := range res.ClassFusionWeights {
+	for c, weights := range perClass {
 		sum := 0.0
 		for _, w := range weights {
 			sum += w
@@ -164,14 +165,18 @@ func TestExtraKindsTrainCompareAndReportWeights(t *testing.T) {
 		}
 	}
 	table := res.FusionTable()
-	if len(table.Columns) != 1+teachers || len(table.Rows) != 1+classes+2 {
-		t.Fatalf("fusion table %v × %d rows, want %d teacher columns and 5 rows (global, 2 classes, semi, entropy)",
+	if len(table.Columns) != 1+teachers || len(table.Rows) != 1+classes+3 {
+		t.Fatalf("fusion table %v × %d rows, want %d teacher columns and 6 rows (global, 2 classes, entropy, semi, confidence)",
 			table.Columns, len(table.Rows), teachers)
 	}
 	if !strings.Contains(table.Rows[1][0], "class 0") || !strings.Contains(table.Rows[2][0], "class 1") ||
-		!strings.Contains(table.Rows[3][0], string(StudentAdaptiveSemiKD)) || len(res.SemiFusionWeights) != teachers ||
-		!strings.Contains(table.Rows[4][0], string(StudentEntropyKD)) || table.Rows[4][1] != "per pixel, not learned" {
+		!strings.Contains(table.Rows[3][0], string(StudentEntropyKD)) || table.Rows[3][1] != "per pixel, not learned" ||
+		!strings.Contains(table.Rows[4][0], string(StudentAdaptiveSemiKD)) || len(res.GlobalWeights(StudentAdaptiveSemiKD)) != teachers ||
+		!strings.Contains(table.Rows[5][0], string(StudentConfidenceKD)) || table.Rows[5][1] != "per image, not learned" {
 		t.Errorf("fusion table rows %q", table.Rows)
+	}
+	if !res.HasFusions() || res.GlobalWeights(StudentEntropyKD) != nil {
+		t.Errorf("HasFusions %v, entropy's learned weights %v", res.HasFusions(), res.GlobalWeights(StudentEntropyKD))
 	}
 }
 

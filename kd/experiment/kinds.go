@@ -69,6 +69,9 @@ type kindSpec struct {
 	objective func(LossSpec) *losses.Objective
 	// learnsWeights marks kinds whose fusion learns teacher weights (train.History.FusionWeights).
 	learnsWeights bool
+	// inputWeights says how a fusion that learns nothing weighs the teachers on each input ("per pixel", "per
+	// image"), for the fusion table; empty for the others.
+	inputWeights string
 	// versus are the kinds this one is compared with in the secondary tests (each only when both ran).
 	versus []StudentKind
 }
@@ -90,14 +93,14 @@ var kindTable = []kindSpec{
 		objective: func(l LossSpec) *losses.Objective {
 			return l.Objective(losses.FusionAdaptive).Fusion(losses.FusionAdaptive, true)
 		}},
-	{kind: StudentEntropyKD, optional: true, teachers: limitedTrained, versus: []StudentKind{StudentScratch},
+	{kind: StudentEntropyKD, optional: true, teachers: limitedTrained, inputWeights: "per pixel", versus: []StudentKind{StudentScratch},
 		objective: func(l LossSpec) *losses.Objective { return l.Objective(losses.FusionEntropy) }},
 	{kind: StudentAdaptiveSemiKD, optional: true, teachers: limitedTrained, data: semiCases, learnsWeights: true,
 		versus: []StudentKind{StudentScratch, StudentAdaptiveKD},
 		objective: func(l LossSpec) *losses.Objective {
 			return l.Objective(losses.FusionAdaptive).PartialLabels(true)
 		}},
-	{kind: StudentConfidenceKD, optional: true, teachers: limitedTrained,
+	{kind: StudentConfidenceKD, optional: true, teachers: limitedTrained, inputWeights: "per image",
 		versus:    []StudentKind{StudentScratch, StudentScratchAll, StudentAdaptiveKD, StudentMeanKD},
 		objective: func(l LossSpec) *losses.Objective { return l.Objective(losses.FusionConfidence) }},
 	{kind: StudentScratchCE, optional: true, versus: []StudentKind{StudentScratch},

@@ -87,11 +87,12 @@ func TestRealCaseMultiTeacherSmoke(t *testing.T) {
 		}
 	}
 	sum := 0.0
-	for _, w := range res.FusionWeights {
+	weights := res.GlobalWeights(StudentAdaptiveKD)
+	for _, w := range weights {
 		sum += w
 	}
-	if len(res.FusionWeights) != k || math.Abs(sum-1) > 1e-5 {
-		t.Errorf("adaptive fusion weights %v, want %d summing to 1", res.FusionWeights, k)
+	if len(weights) != k || math.Abs(sum-1) > 1e-5 {
+		t.Errorf("adaptive fusion weights %v, want %d summing to 1", weights, k)
 	}
 	cmp := res.Comparison
 	if cmp == nil || cmp.Verdict != stats.NotTested || cmp.Cases != 1 || len(cmp.Tests) != 0 || cmp.Reason == "" {

@@ -15,21 +15,24 @@ type Section struct {
 // Report lists the sections of a single run's report, in the order every front end shows them: the models, the
 // Dice per site, the students over seeds, the student rule and the tuning when they ran, the fusion weights when
 // a fusion reports them, and the paired tests.
-func (res *Results) Report(config Config) []Section {
+func (res *Results) Report() []Section {
 	out := []Section{
-		{"Models (test cases)", res.ModelsTable()},
-		{"Dice per test site", res.SiteTable()},
-		{fmt.Sprintf("Students over %d seeds", len(config.Seeds)), res.SummaryTable()},
+		{"Models on the held-out test cases (students: mean ± std over seeds)", res.ModelsTable()},
+		{"Dice per test site (students: mean over seeds)", res.SiteTable()},
 	}
 	if ch := res.Choice; ch != nil {
-		out = append(out, Section{fmt.Sprintf("Student rule (teacher's validation Dice %.3f)", ch.TeacherValDice), ch.Table()})
+		out = append(out, Section{fmt.Sprintf("The student rule: candidates trained from scratch on all training "+
+			"cases (teacher's validation Dice %.3f)", ch.TeacherValDice), ch.Table()})
+	}
+	if len(res.Summary) > 0 {
+		out = append(out, Section{fmt.Sprintf("Student kinds over %d seeds, with the setting chosen on validation",
+			res.Summary[0].Seeds), res.SummaryTable()})
 	}
 	if len(res.Tuning) > 0 && len(res.Tuning[0].ValDice) > 0 {
 		out = append(out, Section{"Tuning on the validation cases", res.TuningTable()})
 	}
-	if len(res.FusionWeights) > 0 || len(res.ClassFusionWeights) > 0 || len(res.SemiFusionWeights) > 0 ||
-		len(res.Students[StudentEntropyKD]) > 0 {
-		out = append(out, Section{"Fusion weights of the limit-trained teachers", res.FusionTable()})
+	if res.HasFusions() {
+		out = append(out, Section{"Fusions of the limit-trained teachers: their weights (mean over seeds)", res.FusionTable()})
 	}
 	return append(out, res.Comparison.sections()...)
 }

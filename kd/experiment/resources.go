@@ -69,6 +69,10 @@ func (c Config) validateValues() error {
 		return fmt.Errorf("experiment: the phantom needs Data.Sites, Data.CasesPerSite and Data.SlicesPerCase ≥ 1, "+
 			"not %d, %d and %d", c.Data.Sites, c.Data.CasesPerSite, c.Data.SlicesPerCase)
 	}
+	if src := c.Data.Source; (src == "" || src == SourcePhantom) && c.Data.CasesPerSite < 2 {
+		return fmt.Errorf("experiment: Data.CasesPerSite %d: the phantom needs at least 2 cases per site, since the "+
+			"split is by case and each site's teacher needs a case to train on besides those held out", c.Data.CasesPerSite)
+	}
 	if c.StudentCasesPerSite < 0 || c.RandomTeachers < 0 || c.RandomTeacherCases < 0 || c.SemiLabelledRepeat < 0 {
 		return fmt.Errorf("experiment: StudentCasesPerSite %d, RandomTeachers %d, RandomTeacherCases %d and "+
 			"SemiLabelledRepeat %d: want 0 or more", c.StudentCasesPerSite, c.RandomTeachers, c.RandomTeacherCases,

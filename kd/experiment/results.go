@@ -21,31 +21,41 @@ type Results struct {
 	// Comparison holds the paired tests over test cases and the verdict; nil without the scratch and adaptive
 	// students.
 	Comparison *Comparison
-	// FusionWeights are the adaptive students' learned teacher weights, mean over seeds (one per limit-trained
-	// teacher, in SiteTeachers order).
-	FusionWeights []float64
-	// ClassFusionWeights are the per-class adaptive students' (StudentAdaptiveClassKD) learned teacher weights,
-	// mean over seeds: ClassFusionWeights[c][k] is teacher k's weight for class c (teachers in SiteTeachers
-	// order), each class's row summing to 1 over the teachers. Nil unless that kind ran (Config.ExtraKinds).
-	ClassFusionWeights [][]float64
-	// SemiFusionWeights are the semi-supervised adaptive students' (StudentAdaptiveSemiKD) learned teacher weights,
-	// mean over seeds, like FusionWeights. Nil unless that kind ran.
-	SemiFusionWeights []float64
-	WallS             float64 // Wall time of Run (training included unless reloaded from the cache).
+	// FusionWeights maps each student kind whose fusion learns teacher weights (its kindTable entry's
+	// learnsWeights) to them, mean over seeds: FusionWeights[kind][c][k] is teacher k's weight for class c
+	// (teachers in SiteTeachers order), each row summing to 1 over the teachers. A kind with global weights has
+	// one row; a per-class kind (StudentAdaptiveClassKD) one row per class.
+	FusionWeights map[StudentKind][][]float64
+	WallS         float64 // Wall time of Run (training included unless reloaded from the cache).
 	// TrainWallS adds up the training wall time of every model, whether trained now or reloaded. Models trained at
 	// the same time (Runner.Parallel) each count their own, so it can exceed the wall time of the run.
 	TrainWallS float64
 }
 
-// addMean adds one seed's weights, divided by the number of seeds, to the running mean (nil: zeros).
-func addMean(mean, weights []float64, seeds float64) []float64 {
+// addFusionWeights adds one seed's learned weights — K values, or K·C teacher-major when per class
+// (train.History.FusionWeights) — divided by seeds, to the kind's running mean in FusionWeights.
+func (res *Results) addFusionWeights(kind StudentKind, name string, weights []float64, teachers int, seeds float64) error {
+	if teachers == 0 || len(weights)%teachers != 0 {
+		return fmt.Errorf("experiment: %s: %d fusion weights for %d teachers", name, len(weights), teachers)
+	}
+	rows := len(weights) / teachers
+	if res.FusionWeights == nil {
+		res.FusionWeights = map[StudentKind][][]float64{}
+	}
+	mean := res.FusionWeights[kind]
 	if mean == nil {
-		mean = make([]float64, len(weights))
+		mean = make([][]float64, rows)
+		for c := range mean {
+			mean[c] = make([]float64, teachers)
+		}
+		res.FusionWeights[kind] = mean
 	}
-	for i, w := range weights {
-		mean[i] += w / seeds
+	for t := range teachers {
+		for c := range rows {
+			mean[c][t] += weights[t*rows+c] / seeds
+		}
 	}
-	return mean
+	return nil
 }
 
 // StudentSummary describes one student kind over seeds.
@@ -104,29 +114,9 @@ func (r *Runner) Run() (*Results, error) {
 				return nil, err
 			}
 			res.Students[kind] = append(res.Students[kind], e)
-			switch weights := s.History.FusionWeights; {
-			case len(weights) == 0:
-			case kind == StudentAdaptiveKD:
-				res.FusionWeights = addMean(res.FusionWeights, weights, seeds)
-			case kind == StudentAdaptiveSemiKD:
-				res.SemiFusionWeights = addMean(res.SemiFusionWeights, weights, seeds)
-			case kind == StudentAdaptiveClassKD:
-				// train.History.FusionWeights holds K·C values, teacher-major.
-				k := len(siteTeachers)
-				if k == 0 || len(weights)%k != 0 {
-					return nil, fmt.Errorf("experiment: %s: %d fusion weights for %d teachers", s.Name, len(weights), k)
-				}
-				classes := len(weights) / k
-				if res.ClassFusionWeights == nil {
-					res.ClassFusionWeights = make([][]float64, classes)
-					for c := range classes {
-						res.ClassFusionWeights[c] = make([]float64, k)
-					}
-				}
-				for t := range k {
-					for c := range classes {
-						res.ClassFusionWeights[c][t] += weights[t*classes+c] / seeds
-					}
+			if weights := s.History.FusionWeights; len(weights) > 0 {
+				if err := res.addFusionWeights(kind, s.Name, weights, len(siteTeachers), seeds); err != nil {
+					return nil, err
 				}
 			}
 		}
@@ -222,41 +212,62 @@ func SiteDiceTable(evals []*Evaluation) metrics.Table {
 	return t
 }
 
-// FusionTable gives the teacher weights of the multi-teacher fusions (mean over seeds), one column per
-// limit-trained teacher: the adaptive students' learned global weights; when they ran (Config.ExtraKinds), the
-// per-class adaptive students' learned weights, one row per class, the semi-supervised adaptive students' global
-// weights, and a row saying that the entropy-weighted students' weights are per pixel and not learned.
+// FusionTable gives the teacher weights of the multi-teacher fusions that learn them (mean over seeds), one
+// column per limit-trained teacher, one row per kind (per class for a per-class fusion), in table order; and a
+// row for each fusion whose weights are computed on every input instead (per pixel or per image, not learned).
 func (res *Results) FusionTable() metrics.Table {
 	t := metrics.Table{Columns: []string{"fusion"}}
 	for _, e := range res.SiteTeachers {
 		t.Columns = append(t.Columns, e.Name)
 	}
-	row := func(label string, weights []float64) {
-		cells := []string{label}
-		for i := range res.SiteTeachers {
-			if i < len(weights) {
-				cells = append(cells, fmt.Sprintf("%.3f", weights[i]))
-			} else {
-				cells = append(cells, "–")
+	for _, k := range kindTable {
+		rows := res.FusionWeights[k.kind]
+		for c, weights := range rows {
+			label := fmt.Sprintf("%s weights (global, learned)", k.kind)
+			if len(rows) > 1 {
+				label = fmt.Sprintf("%s weights (class %d%s, learned)", k.kind, c, className(c, len(rows)))
 			}
+			cells := []string{label}
+			for i := range res.SiteTeachers {
+				cells = append(cells, fmt.Sprintf("%.3f", weights[i]))
+			}
+			t.Rows = append(t.Rows, cells)
 		}
-		t.Rows = append(t.Rows, cells)
-	}
-	row(string(StudentAdaptiveKD)+" weights (global, learned)", res.FusionWeights)
-	for c, weights := range res.ClassFusionWeights {
-		row(fmt.Sprintf("%s weights (class %d%s, learned)", StudentAdaptiveClassKD, c, className(c, len(res.ClassFusionWeights))), weights)
-	}
-	if res.SemiFusionWeights != nil {
-		row(string(StudentAdaptiveSemiKD)+" weights (global, learned)", res.SemiFusionWeights)
-	}
-	if len(res.Students[StudentEntropyKD]) > 0 {
-		cells := []string{string(StudentEntropyKD) + " weights"}
-		for range res.SiteTeachers {
-			cells = append(cells, "per pixel, not learned")
+		if k.inputWeights != "" && len(res.Students[k.kind]) > 0 {
+			cells := []string{string(k.kind) + " weights"}
+			for range res.SiteTeachers {
+				cells = append(cells, k.inputWeights+", not learned")
+			}
+			t.Rows = append(t.Rows, cells)
 		}
-		t.Rows = append(t.Rows, cells)
 	}
 	return t
+}
+
+// GlobalWeights returns a kind's learned teacher weights, mean over seeds and, for a per-class fusion, over
+// classes: one per limit-trained teacher, summing to 1 (nil when the kind learned none).
+func (res *Results) GlobalWeights(kind StudentKind) []float64 {
+	rows := res.FusionWeights[kind]
+	if len(rows) == 0 {
+		return nil
+	}
+	out := make([]float64, len(rows[0]))
+	for _, row := range rows {
+		for k, w := range row {
+			out[k] += w / float64(len(rows))
+		}
+	}
+	return out
+}
+
+// HasFusions reports whether any student kind that ran fuses its teachers with weights FusionTable shows.
+func (res *Results) HasFusions() bool {
+	for _, k := range kindTable {
+		if len(res.FusionWeights[k.kind]) > 0 || (k.inputWeights != "" && len(res.Students[k.kind]) > 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // className names class c of the segmentation's classes for the tables: the two classes are the background and
@@ -283,14 +294,15 @@ func (res *Results) Representatives() []*Evaluation {
 	out = append(out, res.SiteTeachers...)
 	for _, kind := range knownKinds() { // The kinds that ran: Config.Kinds, in its order.
 		if evals := res.Students[kind]; len(evals) > 0 {
-			out = append(out, meanOverSeeds(string(kind), evals))
+			out = append(out, MeanOverSeeds(string(kind), evals))
 		}
 	}
 	return out
 }
 
-// meanOverSeeds averages a student kind's evaluations, one per seed.
-func meanOverSeeds(name string, evals []*Evaluation) *Evaluation {
+// MeanOverSeeds averages the evaluations of one model trained with several seeds (a student kind, an ablation
+// variant), one per seed: a row named name whose Over is "N seeds" and whose DiceStd is the spread over the seeds.
+func MeanOverSeeds(name string, evals []*Evaluation) *Evaluation {
 	n := float64(len(evals))
 	m := &Evaluation{Name: name, Over: fmt.Sprintf("%d seeds", len(evals)), SiteDice: map[string]float64{},
 		CaseDice: map[string]float64{}, Params: evals[0].Params, FLOPsPerSlice: evals[0].FLOPsPerSlice}

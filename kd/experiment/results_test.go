@@ -108,11 +108,12 @@ func TestProtocolTunesComparesAndDecides(t *testing.T) {
 		t.Errorf("verdict %q", cmp.Verdict)
 	}
 	sum := 0.0
-	for _, w := range res.FusionWeights {
+	weights := res.GlobalWeights(StudentAdaptiveKD)
+	for _, w := range weights {
 		sum += w
 	}
-	if len(res.FusionWeights) != 2 || math.Abs(sum-1) > 1e-5 {
-		t.Errorf("fusion weights %v, want 2 summing to 1", res.FusionWeights)
+	if len(weights) != 2 || math.Abs(sum-1) > 1e-5 {
+		t.Errorf("fusion weights %v, want 2 summing to 1", weights)
 	}
 }
 

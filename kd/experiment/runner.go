@@ -12,6 +12,7 @@ import (
 
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/batch"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/losses"
 	"github.com/gokd/gokd/kd/runcache"
 	"github.com/gokd/gokd/kd/train"
@@ -25,8 +26,8 @@ type Runner struct {
 	Cache   *runcache.Cache
 	// Progress, when set, is asked for a progress display for each model that is actually trained (not reloaded).
 	Progress func(name string) (update func(train.Progress), finish func())
-	// Log, when set, receives one line per model: trained (with its wall time) or reloaded from the cache. Lines
-	// are written one at a time, also when models train in parallel.
+	// Log, when set, receives one line per model: trained (with its wall time) or "reloaded from cache (trained
+	// for …, key …)". Lines are written one at a time, also when models train in parallel.
 	Log io.Writer
 	// ReloadOnly makes the Runner reload models from the cache and train none: a model missing from the cache is
 	// an error wrapping ErrNotCached. A notebook that shows a committed run sets it, so that an incomplete cache
@@ -56,7 +57,7 @@ var ErrNotCached = errors.New("not in the cache, and the runner reloads only (Re
 type Trained struct {
 	Name    string
 	Key     string // Cache entry, derived from everything that determines the model.
-	Model   *train.Model
+	Model   *inference.Model
 	History *train.History
 	Cached  bool // Reloaded from the cache rather than trained now.
 }
@@ -242,7 +243,7 @@ type trainSpec struct {
 // each teachers, subset and features (every seed's student reuses them; cached: cachedTargets).
 func (r *Runner) teacherTargets(s trainSpec) (*train.Precomputed, error) {
 	memo := s.subset + "/" + strings.Join(s.features, ",")
-	teachers := make([]*train.Model, len(s.teachers))
+	teachers := make([]*inference.Model, len(s.teachers))
 	for i, t := range s.teachers {
 		memo += "/" + t.Key
 		teachers[i] = t.Model
@@ -314,7 +315,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: s.learningRate, Seed: s.seed,
 		CosineDecay: s.cosine, Objective: s.objective.String(), Features: s.features, Offline: s.offline,
 		OfflineViews: s.offline, Patience: s.patience}
-	teachers := make([]*train.Model, len(s.teachers))
+	teachers := make([]*inference.Model, len(s.teachers))
 	for i, t := range s.teachers {
 		key.Teachers = append(key.Teachers, t.Key)
 		teachers[i] = t.Model
@@ -336,7 +337,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 			Seed: s.seed, CheckpointDir: partial, Devices: c.Train.Devices}
 		if s.patience > 0 {
 			job.Patience = s.patience
-			job.Validate = func(m *train.Model) (float64, error) { return r.meanDice(m, s.validation) }
+			job.Validate = func(m *inference.Model) (float64, error) { return r.meanDice(m, s.validation) }
 		}
 		data := r.trainingBatches(s.name, s.samples, s.seed)
 		if s.offline {
@@ -375,7 +376,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 		_ = os.RemoveAll(partial) // The model is published: its training state is no longer needed.
 	}
 	if hit {
-		model, err := train.LoadModel(filepath.Join(dir, "model"), s.net.Net())
+		model, err := inference.LoadModel(filepath.Join(dir, "model"), s.net.Net())
 		if err != nil {
 			return nil, fmt.Errorf("experiment: reloading %s from the cache: %w", s.name, err)
 		}
@@ -388,7 +389,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	if r.Log != nil {
 		verb := fmt.Sprintf("trained in %.0f s (%.0f ms/step)", trained.History.Wall.Seconds(), trained.History.StepMS)
 		if hit {
-			verb = "reloaded from the cache"
+			verb = reloadedLine(trained)
 		}
 		r.logMu.Lock()
 		fmt.Fprintf(r.Log, "%-28s %s (%d parameters)\n", s.name, verb, trained.Model.ParamCount())

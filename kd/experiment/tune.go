@@ -4,9 +4,9 @@ import (
 	"fmt"
 
 	"github.com/gokd/gokd/datasets"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/metrics"
 	"github.com/gokd/gokd/kd/runcache"
-	"github.com/gokd/gokd/kd/train"
 )
 
 // Tuning is the choice of one student kind's setting on the validation cases.
@@ -85,7 +85,7 @@ func (r *Runner) ValDice(t *Trained) (float64, error) {
 }
 
 // meanDice returns a model's mean 3D Dice over the cases of samples.
-func (r *Runner) meanDice(m *train.Model, samples []datasets.Sample) (float64, error) {
+func (r *Runner) meanDice(m *inference.Model, samples []datasets.Sample) (float64, error) {
 	predictor, err := m.NewPredictor(r.Backend)
 	if err != nil {
 		return 0, err

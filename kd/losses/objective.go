@@ -11,22 +11,6 @@ import (
 	. "github.com/gomlx/gomlx/support/exceptions"
 )
 
-// Hyperparameter keys read by [FromScope] (scope.SetParam(key, value) in a notebook to sweep them).
-const (
-	ParamDiceWeight              = "kd_dice_weight"               // float64
-	ParamLovaszWeight            = "kd_lovasz_weight"             // float64
-	ParamKLWeight                = "kd_kl_weight"                 // float64
-	ParamHintWeight              = "kd_hint_weight"               // float64
-	ParamAttentionWeight         = "kd_attention_weight"          // float64
-	ParamCrossEntropyWeight      = "kd_cross_entropy_weight"      // float64
-	ParamTargetSupervisionWeight = "kd_target_supervision_weight" // float64
-	ParamTemperature             = "kd_temperature"               // float64
-	ParamTeacherFusion           = "kd_teacher_fusion"            // string: "mean", "entropy" or "adaptive"
-	ParamAdaptivePerClass        = "kd_adaptive_per_class"        // bool
-	ParamClassBalancedKL         = "kd_kl_class_balanced"         // bool
-	ParamPartialLabels           = "kd_partial_labels"            // bool
-)
-
 // Term names, the keys of [Terms].
 const (
 	TermDice              = "dice"
@@ -68,7 +52,7 @@ type Terms map[string]*Node
 // teachers' target, FitNets hints and attention transfer on feature pairs, optional cross-entropy, and (adaptive
 // fusion only) the supervision of the learned teacher mixture. A term with weight 0 is not built.
 //
-// Create it with [DefaultObjective] or [FromScope] and adjust with the builder methods.
+// Create it with [DefaultObjective] and adjust it with the builder methods.
 type Objective struct {
 	diceWeight, lovaszWeight, klWeight, hintWeight, attentionWeight float64
 	crossEntropyWeight, targetSupervisionWeight                     float64
@@ -99,35 +83,10 @@ func DefaultObjective() *Objective {
 	}
 }
 
-// FromScope returns [DefaultObjective] overridden by the hyperparameters (Param* keys) found in scope or its
-// parents. It returns an error for an unknown fusion, a negative weight or a non-positive temperature.
-func FromScope(scope *model.Scope) (*Objective, error) {
-	if scope == nil {
-		return nil, fmt.Errorf("losses.FromScope: scope is nil")
-	}
-	o := DefaultObjective()
-	o.diceWeight = model.GetParamOr(scope, ParamDiceWeight, o.diceWeight)
-	o.lovaszWeight = model.GetParamOr(scope, ParamLovaszWeight, o.lovaszWeight)
-	o.klWeight = model.GetParamOr(scope, ParamKLWeight, o.klWeight)
-	o.hintWeight = model.GetParamOr(scope, ParamHintWeight, o.hintWeight)
-	o.attentionWeight = model.GetParamOr(scope, ParamAttentionWeight, o.attentionWeight)
-	o.crossEntropyWeight = model.GetParamOr(scope, ParamCrossEntropyWeight, o.crossEntropyWeight)
-	o.targetSupervisionWeight = model.GetParamOr(scope, ParamTargetSupervisionWeight, o.targetSupervisionWeight)
-	o.temperature = model.GetParamOr(scope, ParamTemperature, o.temperature)
-	o.fusion = TeacherFusion(model.GetParamOr(scope, ParamTeacherFusion, string(o.fusion)))
-	o.adaptivePerClass = model.GetParamOr(scope, ParamAdaptivePerClass, o.adaptivePerClass)
-	o.classBalancedKL = model.GetParamOr(scope, ParamClassBalancedKL, o.classBalancedKL)
-	o.partialLabels = model.GetParamOr(scope, ParamPartialLabels, o.partialLabels)
-	if err := o.Validate(); err != nil {
-		return nil, fmt.Errorf("losses.FromScope(%q): %w", scope.Scope(), err)
-	}
-	return o, nil
-}
-
 // Validate reports an unknown fusion, a negative weight or a non-positive temperature.
 func (o *Objective) Validate() error {
 	if !slices.Contains(fusions, o.fusion) {
-		return fmt.Errorf("unknown teacher fusion %q (%s), want one of %q", o.fusion, ParamTeacherFusion, fusions)
+		return fmt.Errorf("unknown teacher fusion %q, want one of %q", o.fusion, fusions)
 	}
 	var negative []string
 	for name, weight := range o.weights() {
@@ -139,7 +98,7 @@ func (o *Objective) Validate() error {
 		return fmt.Errorf("negative loss weights: %s", strings.Join(negative, ", "))
 	}
 	if !(o.temperature > 0) {
-		return fmt.Errorf("temperature (%s) must be positive, got %g", ParamTemperature, o.temperature)
+		return fmt.Errorf("temperature must be positive, got %g", o.temperature)
 	}
 	return nil
 }

@@ -13,30 +13,6 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-func TestFromScopeReadsHyperparameters(t *testing.T) {
-	store := model.NewStore()
-	scope := store.RootScope()
-	scope.SetParams(map[string]any{ParamKLWeight: 0.25, ParamTemperature: 2.0, ParamTeacherFusion: "entropy"})
-	o, err := FromScope(scope.In("student"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := DefaultObjective().KL(0.25).Temperature(2).Fusion(FusionEntropy, false)
-	if *o != *want {
-		t.Fatalf("FromScope = %+v, want %+v", *o, *want)
-	}
-
-	scope.SetParam(ParamTeacherFusion, "median")
-	if _, err := FromScope(scope); err == nil || !strings.Contains(err.Error(), `"median"`) {
-		t.Fatalf("unknown fusion: got error %v, want one naming \"median\"", err)
-	}
-	scope.SetParam(ParamTeacherFusion, "mean")
-	scope.SetParam(ParamDiceWeight, -1.0)
-	if _, err := FromScope(scope); err == nil || !strings.Contains(err.Error(), "dice=-1") {
-		t.Fatalf("negative weight: got error %v, want one naming dice=-1", err)
-	}
-}
-
 // TestObjectiveTotalIsTheWeightedSum checks which terms are built and that the total is their weighted sum.
 func TestObjectiveTotalIsTheWeightedSum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 2))
@@ -263,5 +239,24 @@ func TestObjectiveRejectsAFeaturePairOfNoTeacher(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "TeacherIndex 2") {
 		t.Fatalf("got error %v, want one naming TeacherIndex 2", err)
+	}
+}
+
+// Validate names what is wrong: an unknown fusion, a negative weight, a temperature that is not positive.
+func TestObjectiveValidate(t *testing.T) {
+	for _, c := range []struct {
+		o    *Objective
+		want string
+	}{
+		{DefaultObjective().Fusion("median", false), `"median"`},
+		{DefaultObjective().Dice(-1), "dice=-1"},
+		{DefaultObjective().Temperature(0), "temperature must be positive"},
+	} {
+		if err := c.o.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one naming %s", c.o, err, c.want)
+		}
+	}
+	if err := DefaultObjective().Validate(); err != nil {
+		t.Errorf("the default objective: %v", err)
 	}
 }

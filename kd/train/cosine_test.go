@@ -4,11 +4,12 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // weightsOf flattens a model's variables, in the store's order.
-func weightsOf(t *testing.T, m *Model) []float32 {
+func weightsOf(t *testing.T, m *inference.Model) []float32 {
 	t.Helper()
 	var out []float32
 	for v := range m.Store.IterVariables() {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gokd/gokd/kd/inference"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with the dot import.
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -14,7 +15,7 @@ import (
 func TestGraftedTeacherIsTheTrainedOne(t *testing.T) {
 	backend := newBackend(t)
 	samples := toySamples(8, 1)
-	teacher, err := NewModel(backend, "teacher", toyNet(4), 7)
+	teacher, err := inference.NewModel(backend, "teacher", toyNet(4), 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func TestGraftedTeacherIsTheTrainedOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	images, err := StackImages(samples, len(samples))
+	images, err := inference.StackImages(samples, len(samples))
 	if err != nil {
 		t.Fatal(err)
 	}

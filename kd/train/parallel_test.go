@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gomlx/gomlx/core/tensors"
 	gomlxtrain "github.com/gomlx/gomlx/ml/train"
 )
@@ -16,7 +17,7 @@ func parallelJob(t *testing.T, devices int) Job {
 }
 
 // variables returns the flat float32 values of every variable of m, by path.
-func variables(t *testing.T, m *Model) map[string][]float32 {
+func variables(t *testing.T, m *inference.Model) map[string][]float32 {
 	t.Helper()
 	out := map[string][]float32{}
 	for v := range m.Store.IterVariables() {

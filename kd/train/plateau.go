@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gomlx/gomlx/ml/model"
 )
 
@@ -18,7 +19,7 @@ type plateau struct {
 	history      *History
 	every, limit int
 	stale        int // Scores in a row that did not beat the best.
-	model        *Model
+	model        *inference.Model
 	score        float64
 }
 

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
@@ -13,12 +14,12 @@ import (
 func TestTrainingStopsWhenValidationPlateaus(t *testing.T) {
 	backend := newBackend(t)
 	samples := toySamples(16, 3)
-	run := func(scores []float64) (*Model, *History, map[int]*Model) {
+	run := func(scores []float64) (*inference.Model, *History, map[int]*inference.Model) {
 		t.Helper()
-		scored := map[int]*Model{} // By validation step.
+		scored := map[int]*inference.Model{} // By validation step.
 		calls := 0
 		job := Job{Name: "plateau", Net: toyNet(4), Data: toyData(t, samples, 1), Steps: 20, Seed: 1,
-			ValidateEvery: 2, Patience: 3, Validate: func(m *Model) (float64, error) {
+			ValidateEvery: 2, Patience: 3, Validate: func(m *inference.Model) (float64, error) {
 				calls++
 				scored[2*calls] = m
 				return scores[calls-1], nil
@@ -50,7 +51,7 @@ func TestTrainingStopsWhenValidationPlateaus(t *testing.T) {
 }
 
 // sameWeights reports whether two models hold equal values in every variable.
-func sameWeights(t *testing.T, a, b *Model) bool {
+func sameWeights(t *testing.T, a, b *inference.Model) bool {
 	t.Helper()
 	values := map[string]*tensors.Tensor{}
 	for v := range a.Store.IterVariables() {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/batch"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with the dot import.
 	"github.com/gomlx/gomlx/core/tensors"
@@ -55,7 +56,7 @@ func (p *Precomputed) Length() int {
 
 // Precompute runs each teacher, in batches of batchSize, on every view of every sample, keeping its logits and the
 // named features.
-func Precompute(backend compute.Backend, teachers []*Model, features []string, samples []datasets.Sample,
+func Precompute(backend compute.Backend, teachers []*inference.Model, features []string, samples []datasets.Sample,
 	batchSize int) (*Precomputed, error) {
 	if len(teachers) == 0 || len(samples) == 0 || batchSize <= 0 {
 		return nil, fmt.Errorf("precomputing teacher outputs: %d teachers, %d samples, batch size %d", len(teachers),
@@ -127,7 +128,7 @@ type teacherRun struct {
 }
 
 // newTeacherRun compiles the teacher's forward pass and learns its outputs' shapes on a first batch.
-func newTeacherRun(backend compute.Backend, teacher *Model, features []string, first []datasets.Sample,
+func newTeacherRun(backend compute.Backend, teacher *inference.Model, features []string, first []datasets.Sample,
 	batchSize int) (*teacherRun, error) {
 	for _, f := range features {
 		if !slices.Contains(teacher.Net.FeatureNames(), f) {
@@ -135,7 +136,7 @@ func newTeacherRun(backend compute.Backend, teacher *Model, features []string, f
 		}
 	}
 	exec, err := model.NewExec(backend, teacher.Store, func(scope *model.Scope, images *Node) []*Node {
-		out := mustApply(teacher.Net, scope.In("%s", NetScope), images)
+		out := mustApply(teacher.Net, scope.In("%s", inference.NetScope), images)
 		nodes := []*Node{out.Logits}
 		for _, f := range features {
 			nodes = append(nodes, out.Features[f])
@@ -146,7 +147,7 @@ func newTeacherRun(backend compute.Backend, teacher *Model, features []string, f
 		return nil, err
 	}
 	run := &teacherRun{exec: exec}
-	images, err := StackImages(first, batchSize)
+	images, err := inference.StackImages(first, batchSize)
 	if err != nil {
 		exec.Finalize()
 		return nil, err
@@ -166,7 +167,7 @@ func newTeacherRun(backend compute.Backend, teacher *Model, features []string, f
 
 // outputs runs one batch (padded to batchSize) and returns each output's values, flat.
 func (r *teacherRun) outputs(samples []datasets.Sample, batchSize int) ([][]float32, error) {
-	images, err := StackImages(samples, batchSize)
+	images, err := inference.StackImages(samples, batchSize)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/batch"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/nets"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestPrecomputedDistillationEqualsOnline(t *testing.T) {
 	backend := newBackend(t)
 	samples := toySamples(24, 11)
-	teachers := make([]*Model, 2)
+	teachers := make([]*inference.Model, 2)
 	for k := range teachers {
 		var err error
 		if teachers[k], _, err = Run(backend, Job{Name: "teacher", Net: toyNet(8), Data: toyData(t, samples[k*12:(k+1)*12], 1),

@@ -4,16 +4,17 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/losses"
 )
 
-// A Predictor compiled before the model's weights change must infer with the new weights: compute's Go backend
+// A inference.Predictor compiled before the model's weights change must infer with the new weights: compute's Go backend
 // bakes an inference graph's weights into the compiled program as constants, so a cached graph would silently
 // keep the old ones. Checked for a checkpoint load into the model's store, for a variable set by hand, and for a
 // batch shape first compiled after the change (which would mix old and new weights across shapes).
 func TestPredictorUsesWeightsChangedAfterCompilation(t *testing.T) {
 	backend := newBackend(t)
-	train := func(steps int, seed int64) *Model {
+	train := func(steps int, seed int64) *inference.Model {
 		t.Helper()
 		m, _, err := Run(backend, Job{Name: "toy", Net: toyNet(4), Data: toyData(t, toySamples(16, 1), 1),
 			Steps: steps, Seed: seed, Objective: losses.DefaultObjective()})
@@ -23,7 +24,7 @@ func TestPredictorUsesWeightsChangedAfterCompilation(t *testing.T) {
 		return m
 	}
 	samples := toySamples(2, 3)
-	logits := func(p *Predictor, batchSize int) [][]float32 {
+	logits := func(p *inference.Predictor, batchSize int) [][]float32 {
 		t.Helper()
 		l, err := p.Logits(samples, batchSize)
 		if err != nil {
@@ -31,7 +32,7 @@ func TestPredictorUsesWeightsChangedAfterCompilation(t *testing.T) {
 		}
 		return l
 	}
-	fresh := func(m *Model, batchSize int) [][]float32 {
+	fresh := func(m *inference.Model, batchSize int) [][]float32 {
 		t.Helper()
 		p, err := m.NewPredictor(backend)
 		if err != nil {
@@ -59,7 +60,7 @@ func TestPredictorUsesWeightsChangedAfterCompilation(t *testing.T) {
 	if err := b.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := LoadModel(dir, b.Net)
+	loaded, err := inference.LoadModel(dir, b.Net)
 	if err != nil {
 		t.Fatal(err)
 	}

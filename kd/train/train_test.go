@@ -12,6 +12,7 @@ import (
 	"github.com/gokd/gokd/datasets"
 	"github.com/gokd/gokd/datasets/batch"
 	"github.com/gokd/gokd/kd/ckpt"
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/losses"
 	"github.com/gokd/gokd/kd/metrics"
 	"github.com/gokd/gokd/kd/nets"
@@ -68,7 +69,7 @@ func newBackend(t *testing.T) compute.Backend {
 	return b
 }
 
-func meanDice(t *testing.T, backend compute.Backend, m *Model, samples []datasets.Sample) float64 {
+func meanDice(t *testing.T, backend compute.Backend, m *inference.Model, samples []datasets.Sample) float64 {
 	p, err := m.NewPredictor(backend)
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +121,7 @@ func TestTrainSaveLoadAndDistil(t *testing.T) {
 	if err := teacher.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := LoadModel(dir, toyNet(8))
+	loaded, err := inference.LoadModel(dir, toyNet(8))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestTrainSaveLoadAndDistil(t *testing.T) {
 		t.Fatalf("loaded model: Dice %.4f name %q, want %.4f %q", got, loaded.Name, dice, "teacher")
 	}
 	// Loading into another architecture is a clear error.
-	_, err = LoadModel(dir, toyNet(4))
+	_, err = inference.LoadModel(dir, toyNet(4))
 	var archErr *ckpt.ArchitectureError
 	if !errors.As(err, &archErr) || !strings.Contains(err.Error(), "net/") {
 		t.Fatalf("loading into a narrower net: err = %v, want an architecture error naming variables", err)
@@ -137,7 +138,7 @@ func TestTrainSaveLoadAndDistil(t *testing.T) {
 	// Distil a narrower student from two teachers (adaptive fusion), with feature pairs.
 	before := meanDice(t, backend, teacher, testSet)
 	student, history, err := Run(backend, Job{
-		Name: "student", Net: toyNet(4), Teachers: []*Model{teacher, loaded}, Features: []string{nets.BottleneckFeature},
+		Name: "student", Net: toyNet(4), Teachers: []*inference.Model{teacher, loaded}, Features: []string{nets.BottleneckFeature},
 		Data: toyData(t, trainSet, 2), Steps: 40, Seed: 2,
 	})
 	if err != nil {
@@ -155,7 +156,7 @@ func TestTrainSaveLoadAndDistil(t *testing.T) {
 		t.Errorf("student has %d parameters, teacher %d", student.ParamCount(), teacher.ParamCount())
 	}
 	for v := range student.Store.IterVariables() {
-		if !strings.HasPrefix(v.Path(), "/"+NetScope+"/") {
+		if !strings.HasPrefix(v.Path(), "/"+inference.NetScope+"/") {
 			t.Errorf("trained student keeps a foreign variable %s", v.Path())
 		}
 	}
@@ -168,7 +169,7 @@ func TestJobValidation(t *testing.T) {
 		"no steps":                         {Name: "x", Net: toyNet(4), Data: data},
 		"no data":                          {Name: "x", Net: toyNet(4), Steps: 1},
 		"bad feature":                      {Name: "x", Net: toyNet(4), Data: data, Steps: 1, Features: []string{"nope"}},
-		"empty teacher":                    {Name: "x", Net: toyNet(4), Data: data, Steps: 1, Teachers: []*Model{{}}},
+		"empty teacher":                    {Name: "x", Net: toyNet(4), Data: data, Steps: 1, Teachers: []*inference.Model{{}}},
 		"targets without them in the data": {Name: "x", Net: toyNet(4), Data: data, Steps: 1, Precomputed: &Precomputed{Teachers: 1, Parts: []PrecomputedPart{{Dims: []int{toySize, toySize, 2}}}}},
 	}
 	for name, job := range cases {

@@ -63,7 +63,8 @@ func Jupyter() (string, error) {
 
 // Execute runs every cell of the notebook at path, headless, in the notebook's own folder (so relative paths and
 // go.work in its first cell resolve as in an interactive session), and writes the executed copy into
-// opts.OutDir. It returns an error naming the failed cell, with its source and error, when any cell fails.
+// opts.OutDir, with the absolute paths of the repository in its outputs made relative (RelativePaths). It returns
+// an error naming the failed cell, with its source and error, when any cell fails.
 func Execute(ctx context.Context, path string, opts Options) (*Run, error) {
 	if opts.OutDir == "" {
 		return nil, errors.New("nbexec: Options.OutDir is required")
@@ -100,6 +101,9 @@ func Execute(ctx context.Context, path string, opts Options) (*Run, error) {
 	if err != nil {
 		return run, fmt.Errorf("nbexec: executing %s failed after %s: %w\n%s", path, run.Wall.Round(time.Second), err,
 			cellExecutionError(log.String()))
+	}
+	if err := relativizeNotebook(run.Executed, path); err != nil {
+		return run, err
 	}
 	if run.Notebook, err = Read(run.Executed); err != nil {
 		return run, err

@@ -33,24 +33,9 @@ func TestReadErrorsAndResults(t *testing.T) {
 	if !strings.Contains(errs[0].Error(), "checks.ExitOnFailure()") || !strings.Contains(errs[1].Message, "compile failed") {
 		t.Errorf("errors lack the cell source or message: %v / %v", errs[0], errs[1])
 	}
-	values, err := nb.Results()
-	if err != nil || values["a"] != 2 || values["b_ms"] != 3 {
-		t.Fatalf("Results() = %v, %v; want the last line's values", values, err)
-	}
-}
-
-func TestCompare(t *testing.T) {
-	saved := map[string]float64{"teacher_dice": 0.90, "student_params": 1000, "wall_s": 100, "gone": 1}
-	fresh := map[string]float64{"teacher_dice": 0.905, "student_params": 1001, "wall_s": 300}
-	got := map[string]bool{}
-	for _, c := range Compare(saved, fresh) {
-		got[c.Key] = c.Agree
-	}
-	want := map[string]bool{"teacher_dice": true, "student_params": false, "wall_s": true, "gone": false}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("%s: agree=%v, want %v", k, got[k], v)
-		}
+	result, err := nb.Results()
+	if err != nil || result.Values["a"] != 2.0 || result.Values["b_ms"] != 3.0 {
+		t.Fatalf("Results() = %v, %v; want the last line's values", result, err)
 	}
 }
 

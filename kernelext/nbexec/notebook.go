@@ -20,7 +20,7 @@ type Notebook struct {
 // Cell is one notebook cell.
 type Cell struct {
 	Type    string   `json:"cell_type"`
-	Source  text     `json:"source"`
+	Source  Text     `json:"source"`
 	Outputs []Output `json:"outputs"`
 }
 
@@ -28,28 +28,28 @@ type Cell struct {
 type Output struct {
 	Type      string          `json:"output_type"` // "stream", "display_data", "execute_result" or "error"
 	Name      string          `json:"name"`        // "stdout" or "stderr" for streams
-	Text      text            `json:"text"`
-	Data      map[string]text `json:"data"`
+	Text      Text            `json:"text"`
+	Data      map[string]Text `json:"data"`
 	ErrName   string          `json:"ename"`
 	ErrValue  string          `json:"evalue"`
 	Traceback []string        `json:"traceback"`
 }
 
-// text is a notebook string field, stored either as one string or as a list of lines.
-type text string
+// Text is a notebook string field, stored either as one string or as a list of lines.
+type Text string
 
 // UnmarshalJSON accepts both forms.
-func (t *text) UnmarshalJSON(b []byte) error {
+func (t *Text) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
-		*t = text(s)
+		*t = Text(s)
 		return nil
 	}
 	var lines []string
 	if err := json.Unmarshal(b, &lines); err != nil {
 		return fmt.Errorf("notebook text is neither a string nor a list of strings: %w", err)
 	}
-	*t = text(strings.Join(lines, ""))
+	*t = Text(strings.Join(lines, ""))
 	return nil
 }
 
@@ -118,23 +118,18 @@ func (nb *Notebook) Stdout() string {
 	return sb.String()
 }
 
-// Results parses the notebook's GOKD_RESULT line (the last one, if several). It returns nil, nil when there is none.
-func (nb *Notebook) Results() (map[string]float64, error) {
+// Results parses the notebook's GOKD_RESULT line (the last one, if several), flattened. It returns nil, nil when
+// there is none.
+func (nb *Notebook) Results() (*Result, error) {
 	fields, err := nb.ResultFields()
 	if fields == nil || err != nil {
 		return nil, err
 	}
-	values := map[string]float64{}
-	for k, v := range fields {
-		if f, ok := v.(float64); ok {
-			values[k] = f
-		}
-	}
-	return values, nil
+	return newResult(fields)
 }
 
 // ResultFields returns every field of the last GOKD_RESULT line, as encoding/json decodes them (numbers as
-// float64, strings, arrays, null as nil), or nil if there is none. Results keeps only the numbers.
+// float64, strings, arrays, null as nil), or nil if there is none. Results flattens them.
 func (nb *Notebook) ResultFields() (map[string]any, error) {
 	var last string
 	for _, line := range strings.Split(nb.Stdout(), "\n") {

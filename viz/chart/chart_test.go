@@ -154,3 +154,31 @@ func TestScatter(t *testing.T) {
 		t.Errorf("x=0 on a linear axis: %v", err)
 	}
 }
+
+// A bar of value 0 is drawn as a thin block of its colour on the baseline, not left out: a model that scored 0 must
+// be told from a missing one. Its colour is looked for inside the data area, where the legend's swatch is not.
+func TestZeroBarIsVisible(t *testing.T) {
+	models := []chart.Bars{{Name: "teacher", Values: []float64{0.9, 0.8}}, {Name: "collapsed", Values: []float64{0, 0}}}
+	fig, err := chart.GroupedBars("Dice per site", "Dice", []string{"A", "B"}, models)
+	if err != nil {
+		t.Fatal(err)
+	}
+	layout, err := fig.Layout()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := decodePNG(t, must(t, fig.PNG))
+	scale := float64(img.Bounds().Dx()) / layout.Width
+	data := layout.Panels[0].Data
+	inData := 0
+	for y := int(data.MinY * scale); y < int(data.MaxY*scale); y++ {
+		for x := int(data.MinX * scale); x < int(data.MaxX*scale); x++ {
+			if color.NRGBAModel.Convert(img.At(x, y)) == palette.Series(1) {
+				inData++
+			}
+		}
+	}
+	if inData == 0 {
+		t.Error("no pixel of the zero bars' colour in the data area: a model that scored 0 looks missing")
+	}
+}

@@ -34,8 +34,11 @@ func (f *Figure) draw(dc draw.Canvas) Layout {
 		PadRight: vg.Points(4)}
 	for i, p := range f.plots {
 		f.listUnplaced(tiles.At(area, i, 0), i)
-		data, legend := drawOutside(tiles.At(area, i, 0), p)
+		data, legend, title := drawOutside(tiles.At(area, i, 0), p)
 		pl := PanelLayout{Data: box(data.Rectangle, h), Title: p.Title.Text}
+		if title.Size().X > 0 {
+			pl.TitleBox = box(title, h)
+		}
 		if legend.Size().X > 0 {
 			pl.Legend = box(legend, h)
 		}
@@ -62,7 +65,7 @@ func (f *Figure) listUnplaced(cell draw.Canvas, i int) {
 	listed := map[int]bool{}
 	for range 3 {
 		dry := draw.Canvas{Canvas: &recorder.Canvas{}, Rectangle: cell.Rectangle}
-		drawOutside(dry, f.plots[i])
+		_, _, _ = drawOutside(dry, f.plots[i])
 		added := false
 		for _, k := range l.labels.unplaced {
 			if !listed[k] {

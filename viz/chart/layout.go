@@ -39,6 +39,8 @@ type PanelLayout struct {
 	Legend Box     // The legend's extent; empty without a legend.
 	Labels []Label // The point labels drawn in the data area, if any.
 	Title  string  // The panel's title.
+	// TitleBox is the title's extent (its lines wrapped to the panel's width); empty without a title.
+	TitleBox Box
 	// Unplaced are the point labels that found no free place in the data area (see [Scatter]): they are listed
 	// in the legend instead.
 	Unplaced []string
@@ -76,8 +78,8 @@ func box(r vg.Rectangle, height vg.Length) Box {
 		MinY: float64(height-r.Max.Y) * pixelsPerPoint, MaxY: float64(height-r.Min.Y) * pixelsPerPoint}
 }
 
-// Check returns an error listing every way the layout fails a reader, or nil: a legend that covers a data area
-// or runs past the figure, a point label outside its data area, two labels that overlap, a caption over a data
+// Check returns an error listing every way the layout fails a reader, or nil: a title or a legend that runs past
+// the figure, a legend that covers a data area, a point label outside its data area, two labels that overlap, a caption over a data
 // area.
 func (l Layout) Check() error {
 	var problems []error
@@ -90,6 +92,9 @@ func (l Layout) Check() error {
 			if l.Caption.Box.Overlaps(q.Data) {
 				problems = append(problems, fmt.Errorf("the caption %v covers panel %d's data area %v", l.Caption.Box, j, q.Data))
 			}
+		}
+		if !p.TitleBox.Empty() && !whole.Contains(p.TitleBox) {
+			problems = append(problems, fmt.Errorf("panel %d's title %v runs past the figure %v", i, p.TitleBox, whole))
 		}
 		if !p.Legend.Empty() && !whole.Contains(p.Legend) {
 			problems = append(problems, fmt.Errorf("panel %d's legend %v runs past the figure %v", i, p.Legend, whole))

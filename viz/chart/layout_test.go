@@ -119,3 +119,24 @@ func TestForestLegendOutsideData(t *testing.T) {
 		t.Error("mean outside its interval: no error")
 	}
 }
+
+// A title wider than its panel wraps to fit the figure instead of running past both edges (notebook 03's ablation
+// chart lost the start of its title).
+func TestLongTitleFitsTheFigure(t *testing.T) {
+	title := "Ablation of the loss terms (3 seeds, held-out cases): Dice on held-out cases, " +
+		strings.Repeat("with a title far longer than the panel is wide ", 2)
+	models := []chart.Bars{{Name: "from scratch (Dice + Lovász)", Values: []float64{0.5, 0.4}},
+		{Name: "KL only", Values: []float64{0, 0}}, {Name: "+ features (full)", Values: []float64{0.3, 0.2}}}
+	fig, err := chart.GroupedBars(title, "Dice", []string{"all", "site0"}, models)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := checkLayout(t, "long title", fig)
+	p := l.Panels[0]
+	if p.TitleBox.Empty() || p.Title != title {
+		t.Fatalf("panel %+v: want the title's box and its whole text", p)
+	}
+	if p.TitleBox.MaxY-p.TitleBox.MinY < 2*(p.TitleBox.MaxX-p.TitleBox.MinX)/float64(len(title)) {
+		t.Errorf("title box %v: want it wrapped on several lines", p.TitleBox)
+	}
+}

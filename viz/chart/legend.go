@@ -1,7 +1,10 @@
 package chart
 
 import (
+	"strings"
+
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -36,9 +39,20 @@ func panelLayout(cell draw.Canvas, p *plot.Plot) (plotArea draw.Canvas, legend v
 }
 
 // drawOutside draws the plot in its area and its legend in its box, never over the data: plot.Plot.Draw would
-// put the legend inside, so the plot draws with an empty legend meanwhile.
-func drawOutside(cell draw.Canvas, p *plot.Plot) (data draw.Canvas, legend vg.Rectangle) {
+// put the legend inside, so the plot draws with an empty legend meanwhile. A title wider than the plot's area is
+// wrapped at spaces to fit it (plot.Plot.Draw would let it run past both edges of the figure). It returns the data
+// area, the legend's box and the title's.
+func drawOutside(cell draw.Canvas, p *plot.Plot) (data draw.Canvas, legend, title vg.Rectangle) {
 	area, legend := panelLayout(cell, p)
+	text := p.Title.Text
+	p.Title.Text = wrapText(p.Title.TextStyle, text, area.Size().X-2*p.Title.Padding)
+	defer func() { p.Title.Text = text }()
+	if p.Title.Text != "" {
+		size := vg.Point{X: p.Title.TextStyle.Width(p.Title.Text), Y: p.Title.TextStyle.Height(p.Title.Text)}
+		mid := (area.Min.X + area.Max.X) / 2
+		top := area.Max.Y - p.Title.Padding
+		title = vg.Rectangle{Min: vg.Point{X: mid - size.X/2, Y: top - size.Y}, Max: vg.Point{X: mid + size.X/2, Y: top}}
+	}
 	l := p.Legend
 	p.Legend = plot.NewLegend()
 	p.Draw(area)
@@ -47,5 +61,25 @@ func drawOutside(cell draw.Canvas, p *plot.Plot) (data draw.Canvas, legend vg.Re
 		l.Top, l.Left = true, true
 		l.Draw(draw.Canvas{Canvas: cell.Canvas, Rectangle: legend})
 	}
-	return p.DataCanvas(area), legend
+	return p.DataCanvas(area), legend, title
+}
+
+// wrapText breaks txt at spaces into lines no wider than width drawn with sty (a single word wider than width
+// stays on its own line).
+func wrapText(sty text.Style, txt string, width vg.Length) string {
+	if txt == "" || sty.Width(txt) <= width {
+		return txt
+	}
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(txt) {
+		switch candidate := strings.TrimSpace(line + " " + word); {
+		case line == "" || sty.Width(candidate) <= width:
+			line = candidate
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
 }
