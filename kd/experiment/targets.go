@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gokd/gokd/kd/inference"
 	"github.com/gokd/gokd/kd/runcache"
 	"github.com/gokd/gokd/kd/train"
 )
@@ -50,7 +51,7 @@ func precomputeName(k kindSpec) string {
 // cachedTargets returns the teachers' precomputed outputs on the samples of s from the cache, computing and
 // caching them when missing (unless the Runner reloads only: ErrNotCached). Every seed's student, and every
 // worker sharing the cache, reuses them.
-func (r *Runner) cachedTargets(s trainSpec, teachers []*train.Model) (*train.Precomputed, error) {
+func (r *Runner) cachedTargets(s trainSpec, teachers []*inference.Model) (*train.Precomputed, error) {
 	d, err := r.Data()
 	if err != nil {
 		return nil, err
