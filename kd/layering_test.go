@@ -31,8 +31,9 @@ func layer(importPath string) string {
 // allowed lists, for each layer, the GoKD layers its packages may import (besides its own).
 var allowed = map[string][]string{
 	"backend":  {},
+	"configs":  {},
 	"datasets": {},
-	"kd":       {"datasets", "backend"},
+	"kd":       {"datasets", "backend", "configs"},
 	"viz":      {"datasets"},
 }
 

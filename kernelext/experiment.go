@@ -37,7 +37,7 @@ func Reproduction() *experiment.Runner {
 // repository's committed results/protocol-cpu6: notebook 04 reloads that run (a model whose entry is missing or
 // stale is trained; the whole run takes about an hour on 2 CPU cores).
 func SixSiteReproduction() *experiment.Runner {
-	config := committedRun([]string{"configs", "protocol_cpu6.json"})
+	config := Must1(experiment.Named(experiment.SixSiteProtocol))
 	return Must1(notebookRunner(config, repoPath("results", "protocol-cpu6")))
 }
 

@@ -15,7 +15,7 @@
 //	    steps, the run's steps as the cap) into the cache DIR, and set their validation curves, best and stopping
 //	    steps and test Dice beside those of the run's teachers, trained all their steps.
 //
-// The configuration is -config's file (configs/protocol_notebook.json, experiment.Protocol, by default) read over
-// experiment.Default, as `gokd experiment -config` reads it; the cache is the committed run's
+// The configuration is -config's (a file, or a committed configuration by name: protocol_notebook, which is
+// experiment.Protocol, by default), read as `gokd experiment -config` reads it (experiment.LoadConfig); the cache is the committed run's
 // (results/protocol-notebook) unless -cache says otherwise. Nothing here changes the cached run.
 package main

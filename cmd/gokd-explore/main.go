@@ -21,7 +21,7 @@ func main() {
 		os.Exit(2)
 	}
 	flags := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
-	configPath := flags.String("config", "configs/protocol_notebook.json", "JSON configuration, read over experiment.Default as `gokd experiment -config` reads it")
+	configPath := flags.String("config", experiment.NotebookProtocol, "JSON configuration file or committed configuration's name, read as `gokd experiment -config` reads it (experiment.LoadConfig)")
 	cacheDir := flags.String("cache", "results/protocol-notebook", "the run's model cache")
 	kind := flags.String("kind", string(experiment.StudentAdaptiveKD), "retrain: the student kind")
 	rate := flags.Float64("lr", 1e-2, "retrain: learning rate")
@@ -45,10 +45,10 @@ func main() {
 	}
 }
 
-// runner opens the run's configuration on a cache: the file read over experiment.Default, as every front end
-// reads it, so that one file means one configuration.
+// runner opens the run's configuration on a cache, read as every front end reads -config (experiment.LoadConfig),
+// so that one file means one configuration.
 func runner(configPath, cacheDir string, edit func(*experiment.Config)) (*experiment.Runner, error) {
-	config, err := experiment.ReadConfig(configPath, experiment.Default())
+	config, err := experiment.LoadConfig(configPath)
 	if err != nil {
 		return nil, err
 	}

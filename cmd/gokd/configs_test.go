@@ -1,32 +1,26 @@
 package main
 
 import (
-	"path/filepath"
-	"reflect"
 	"testing"
 
 	"github.com/gokd/gokd/kd/experiment"
 )
 
-// TestCommittedConfigs checks that every committed configuration (configs/*.json) reads without unknown fields
-// and validates, and that protocol_notebook.json is exactly experiment.Protocol, the configuration notebook 04 runs.
-func TestCommittedConfigs(t *testing.T) {
-	paths, err := filepath.Glob("../../configs/*.json")
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no committed configurations (%v)", err)
+// TestConfigByName checks that -config takes a committed configuration by name from any folder, as its file from
+// the repository, and that -protocol, short for -config protocol_notebook, is refused beside -config.
+func TestConfigByName(t *testing.T) {
+	_, byFile, _ := run("experiment", "-print-config", "-config", "../../configs/protocol_promise12.json")
+	t.Chdir(t.TempDir())
+	code, byName, stderr := run("experiment", "-print-config", "-config", experiment.Promise12Protocol)
+	if code != 0 || byName != byFile || byName == "" {
+		t.Errorf("-config %s from another folder: exit %d, %q; its file printed %q", experiment.Promise12Protocol, code, stderr, byFile)
 	}
-	for _, path := range paths {
-		config, err := experiment.ReadConfig(path, experiment.Default()) // Strictly, as `gokd experiment -config`.
-		if err != nil {
-			t.Errorf("%s: %v", path, err)
-			continue
-		}
-		if err := config.Validate(); err != nil {
-			t.Errorf("%s: %v", path, err)
-		}
-		if filepath.Base(path) == "protocol_notebook.json" && !reflect.DeepEqual(config, experiment.Protocol()) {
-			t.Errorf("%s differs from experiment.Protocol(): regenerate it with `gokd experiment -protocol -print-config`", path)
-		}
+	_, protocol, _ := run("experiment", "-print-config", "-protocol")
+	if _, named, _ := run("experiment", "-print-config", "-config", experiment.NotebookProtocol); protocol != named || named == "" {
+		t.Errorf("-protocol prints %q, -config %s %q", protocol, experiment.NotebookProtocol, named)
+	}
+	if code, _, stderr := run("experiment", "-print-config", "-protocol", "-config", experiment.SixSiteProtocol); code != exitUsage {
+		t.Errorf("-protocol with -config: exit %d, %q; want %d", code, stderr, exitUsage)
 	}
 }
 

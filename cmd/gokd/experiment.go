@@ -19,8 +19,8 @@ import (
 func runExperiment(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gokd experiment", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	configPath := flags.String("config", "", "JSON experiment configuration, over the embedded defaults (or over the protocol's with -protocol)")
-	protocol := flags.Bool("protocol", false, "start from the reproduction protocol at notebook scale (experiment.Protocol) instead of the defaults")
+	configPath := flags.String("config", "", "JSON experiment configuration read over the embedded defaults, or the name of a committed one (configs/: e.g. protocol_promise12)")
+	protocol := flags.Bool("protocol", false, "the reproduction protocol at notebook scale: short for -config "+experiment.NotebookProtocol)
 	cacheDir := flags.String("cache", ".gokd-cache", "folder where trained models are cached")
 	parallel := flags.Int("parallel", 0, "models trained at once (0: one per CPU core on the Go backend, else 1)")
 	printConfig := flags.Bool("print-config", false, "print the configuration as JSON and exit")
@@ -48,14 +48,14 @@ func runExperiment(args []string, stdout, stderr io.Writer) int {
 	return exitCode(err)
 }
 
-// readConfig reads the configuration at configPath over base ("": base itself), applies the overrides, then
-// adjust when not nil, and validates the result (experiment.Config.Validate: every field, and the memory estimate),
-// its error carrying the exit code.
-func readConfig(configPath string, base experiment.Config, over overrides, adjust func(*experiment.Config)) (experiment.Config, error) {
-	config := base
+// readConfig reads the configuration that -config names (experiment.LoadConfig: a file, or a committed
+// configuration by name; "": experiment.Default), applies the overrides, then adjust when not nil, and validates
+// the result (experiment.Config.Validate: every field, and the memory estimate), its error carrying the exit code.
+func readConfig(configPath string, over overrides, adjust func(*experiment.Config)) (experiment.Config, error) {
+	config := experiment.Default()
 	if configPath != "" {
 		var err error
-		if config, err = experiment.ReadConfig(configPath, base); errors.Is(err, fs.ErrNotExist) {
+		if config, err = experiment.LoadConfig(configPath); errors.Is(err, fs.ErrNotExist) {
 			return config, fail(exitMissing, err)
 		} else if err != nil {
 			return config, fail(exitFormat, err)
@@ -175,14 +175,16 @@ func runnerOpener(stdout io.Writer, b compute.Backend, cacheDir string, parallel
 	}
 }
 
-// experimentConfig reads the configuration of `gokd experiment`: -config over the defaults (the protocol's with
-// -protocol), with the overrides.
+// experimentConfig reads the configuration of `gokd experiment`: -config's (-protocol is short for -config
+// protocol_notebook), with the overrides.
 func experimentConfig(configPath string, protocol bool, over overrides) (experiment.Config, error) {
-	config := experiment.Default()
 	if protocol {
-		config = experiment.Protocol()
+		if configPath != "" {
+			return experiment.Config{}, fail(exitUsage, fmt.Errorf("-protocol is short for -config %s: give one of them", experiment.NotebookProtocol))
+		}
+		configPath = experiment.NotebookProtocol
 	}
-	return readConfig(configPath, config, over, nil)
+	return readConfig(configPath, over, nil)
 }
 
 // printExperimentReport writes a report's sections, then the verdict.

@@ -128,7 +128,7 @@ func (p pairData) apply(config *experiment.Config) {
 // checked before any training.
 func export(stdout, stderr io.Writer, configPath, cacheDir, name, out, backendName string, force bool, over overrides,
 	data pairData) error {
-	config, err := readConfig(configPath, experiment.Default(), over, data.apply)
+	config, err := readConfig(configPath, over, data.apply)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package experiment
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"slices"
@@ -279,23 +280,9 @@ func Default() Config {
 // teacher and 200 student steps nothing had converged (the students flipped between Dice 0 and 0.6 with the learning
 // rate); at 1000 steps the stem-less base-4 student from scratch scored 0.78 on all training data against 0.65 on the
 // students' limited data, so data still matters and distillation has something to add. The committed configurations in
-// configs/ run it larger through `gokd experiment -config`.
-func Protocol() Config {
-	c := Default()
-	c.Data.CasesPerSite, c.Data.ValFraction, c.Data.TestFraction = 12, 0.2, 0.3
-	c.Train.TeacherSteps, c.Train.SiteTeacherSteps, c.Train.StudentSteps = 1500, 0, 1000
-	c.Train.CosineDecay = true
-	c.StudentCandidates = []NetSpec{
-		{Levels: 3, BaseWidth: 4, Separable: true, Stem: 2},
-		{Levels: 3, BaseWidth: 4, Separable: true},
-		{Levels: 3, BaseWidth: 5, Separable: true},
-		{Levels: 3, BaseWidth: 6, Separable: true},
-		{Levels: 3, BaseWidth: 8, Separable: true},
-	}
-	c.Tune = TuneSpec{LearningRates: []float64{3e-3, 1e-2}, Temperatures: []float64{1, 2}, Seed: 1000, Seeds: 3}
-	c.Seeds = []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
-	return c
-}
+// configs/ run it larger through `gokd experiment -config`. It is the committed configuration NotebookProtocol
+// (configs/protocol_notebook.json), the one place that defines it.
+func Protocol() Config { return mustNamed(NotebookProtocol) }
 
 // ReadConfig reads a JSON configuration (a file of configs/) over base: the fields the file leaves out keep
 // base's values. An unknown field is an error, as a misspelt one would otherwise leave base's value silently in
@@ -306,13 +293,18 @@ func ReadConfig(path string, base Config) (Config, error) {
 		return Config{}, err
 	}
 	defer f.Close()
-	decoder := json.NewDecoder(f)
+	return decodeConfig(f, path, base)
+}
+
+// decodeConfig reads one JSON configuration from r over base, strictly (ReadConfig); what names r in errors.
+func decodeConfig(r io.Reader, what string, base Config) (Config, error) {
+	decoder := json.NewDecoder(r)
 	decoder.DisallowUnknownFields()
 	if err := decoder.Decode(&base); err != nil {
-		return Config{}, fmt.Errorf("reading %s: %w", path, err)
+		return Config{}, fmt.Errorf("reading %s: %w", what, err)
 	}
 	if decoder.More() {
-		return Config{}, fmt.Errorf("reading %s: data after the configuration", path)
+		return Config{}, fmt.Errorf("reading %s: data after the configuration", what)
 	}
 	return base, nil
 }
