@@ -51,7 +51,7 @@ type namedFigure struct {
 func resultFigures(res *experiment.Results) ([]namedFigure, error) {
 	var out []namedFigure
 	if c := res.Comparison; c != nil && len(c.Tests) > 0 {
-		f, err := forest("Paired gaps over test cases", res)
+		f, err := forest("Paired gaps over test cases", c, kindMeans(res.Representatives()))
 		if err != nil {
 			return nil, err
 		}
@@ -111,26 +111,32 @@ func scatters(res *experiment.Results, evals []*experiment.Evaluation) ([]namedF
 		{"dice-vs-latency", byLatency.Caption(caption)}}, nil
 }
 
-// ShowForest shows the students' paired comparisons (res.Comparison) as a forest plot: each gap relative to the
-// second model's mean Dice, in percent, with its bootstrap confidence interval, a line at no difference and one
-// at the paper's gain (stats.PaperGain, read as relative, as the verdict reads it).
-func ShowForest(title string, res *experiment.Results) error {
-	f, err := forest(title, res)
+// ShowForest shows the students' paired comparisons (c, of a run or a cross-validation) as a forest plot: each gap
+// relative to the second model's mean Dice among models (the run's Representatives, or a cross-validation's
+// Pooled), in percent, with its bootstrap confidence interval, a line at no difference and one at the paper's gain
+// (stats.PaperGain, read as relative, as the verdict reads it).
+func ShowForest(title string, c *experiment.Comparison, models []*experiment.Evaluation) error {
+	f, err := forest(title, c, kindMeans(models))
 	if err != nil {
 		return err
 	}
 	return DisplayFigure(title, f)
 }
 
-// forest returns ShowForest's figure.
-func forest(title string, res *experiment.Results) (*chart.Figure, error) {
-	c := res.Comparison
+// kindMeans maps each model's name to its mean Dice: for students (one evaluation per kind, over seeds), their
+// kind.
+func kindMeans(models []*experiment.Evaluation) map[experiment.StudentKind]float64 {
+	out := map[experiment.StudentKind]float64{}
+	for _, e := range models {
+		out[experiment.StudentKind(e.Name)] = e.Dice
+	}
+	return out
+}
+
+// forest returns ShowForest's figure, the gaps relative to base (each kind's mean Dice).
+func forest(title string, c *experiment.Comparison, base map[experiment.StudentKind]float64) (*chart.Figure, error) {
 	if c == nil || len(c.Tests) == 0 {
 		return nil, fmt.Errorf("ShowForest %q: no paired tests", title)
-	}
-	base := map[experiment.StudentKind]float64{}
-	for _, s := range res.Summary {
-		base[s.Kind] = s.Dice
 	}
 	var rows []chart.Estimate
 	level := 0.0
@@ -153,8 +159,12 @@ func forest(title string, res *experiment.Results) (*chart.Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	return f.Caption(fmt.Sprintf("Dots: mean paired gap over %d test cases (each case's Dice averaged over %d seeds); bars: %.0f%% bootstrap CI.",
-		c.Cases, c.Seeds, 100*level)), nil
+	folds := ""
+	if c.Folds > 1 {
+		folds = fmt.Sprintf(" of %d folds", c.Folds)
+	}
+	return f.Caption(fmt.Sprintf("Dots: mean paired gap over %d test cases%s (each case's Dice averaged over %d seeds); bars: %.0f%% bootstrap CI, seeds and cases resampled.",
+		c.Cases, folds, c.Seeds, 100*level)), nil
 }
 
 // short drops the "student_" of a student kind, for the forest plot's row names.
@@ -247,4 +257,17 @@ func spread(values []float64) float64 {
 		return 0
 	}
 	return metrics.NewStat(values).Std
+}
+
+// ShowCrossValidation shows a cross-validated run: its report's tables (experiment.CrossValidation.Report, the
+// sections `gokd experiment` prints), the paired tests' forest plot and the Dice per test site as grouped bars
+// (whiskers: ± 1 SD over the test cases).
+func ShowCrossValidation(cv *experiment.CrossValidation) error {
+	if err := ShowReport(cv.Report()); err != nil {
+		return err
+	}
+	if err := ShowForest("Paired gaps over the test cases of every fold", cv.Comparison, cv.Pooled); err != nil {
+		return err
+	}
+	return ShowDiceBars("Dice per test site, every fold's test cases", cv.Pooled)
 }

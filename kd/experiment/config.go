@@ -158,6 +158,10 @@ type DataConfig struct {
 	// SiteFolders names the site folders of Source SourceFolder to load, in order; empty: every sub-folder of
 	// Path that holds cases (prostate.DiscoverSites).
 	SiteFolders []string `json:",omitempty"`
+	// VoxelSizeUnknown says that the files' voxel size is not known (their headers say 1 mm, as PROMISE12's copy
+	// in the shared folder does): distances (HD95, ASSD) are then reported in voxels of the files' grid, not mm.
+	// It changes the report only, so it is not part of the cache keys.
+	VoxelSizeUnknown bool `json:",omitempty"`
 	// MaskPath is the segmentation of Path for Source "pair". With Source "pair", Path and MaskPath both empty
 	// read the team's shared real case (package datasets/shared: shared/data/prostate-case00 beside the checkout,
 	// found from the working directory), so that a committed configuration names no machine's paths.
@@ -461,4 +465,23 @@ func (c Config) Validate() error {
 		return err
 	}
 	return c.validateResources() // Values and the memory estimate: resources.go.
+}
+
+// keyed is the data configuration as the cache keys hold it: without what does not change a model or its scores
+// (VoxelSizeUnknown), and without the folder of Source SourceFolder, which the data's fingerprint identifies
+// instead (so a run reloads wherever the folder lies).
+func (d DataConfig) keyed() DataConfig {
+	d.VoxelSizeUnknown = false
+	if d.Source == SourceFolder {
+		d.Path = ""
+	}
+	return d
+}
+
+// distanceUnit is the unit of the distances measured on this data (Evaluation.DistanceUnit).
+func (d DataConfig) distanceUnit() string {
+	if d.VoxelSizeUnknown {
+		return "voxels"
+	}
+	return "mm"
 }

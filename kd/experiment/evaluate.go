@@ -29,7 +29,10 @@ type Evaluation struct {
 	// them with HD95Text.
 	HD95MM, ASSDMM float64
 	SurfaceCases   int
-	MissedCases    int                // Test cases with prostate where the model predicted none.
+	MissedCases    int // Test cases with prostate where the model predicted none.
+	// DistanceUnit is the unit of HD95MM and ASSDMM: "mm", or "voxels" when the data's voxel size is unknown
+	// (DataConfig.VoxelSizeUnknown). Empty means "mm".
+	DistanceUnit string `json:",omitempty"`
 	SiteDice       map[string]float64 // Mean case Dice per site.
 	Params         int
 	FLOPsPerSlice  int64
@@ -56,7 +59,7 @@ func (r *Runner) Evaluate(t *Trained) (*Evaluation, error) {
 		Model   string
 		Data    DataConfig
 		Version int
-	}{t.Key, r.Config.Data, evaluationVersion}
+	}{t.Key, r.Config.Data.keyed(), evaluationVersion}
 	eval, _, err := runcache.GetJSON(r.Cache, "eval-"+t.Key, key, func() (*Evaluation, error) {
 		predictor, err := t.Model.NewPredictor(r.Backend)
 		if err != nil {
@@ -86,7 +89,7 @@ func (r *Runner) Evaluate(t *Trained) (*Evaluation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("experiment: evaluating %s: %w", t.Name, err)
 	}
-	eval.Name = t.Name
+	eval.Name, eval.DistanceUnit = t.Name, r.Config.Data.distanceUnit()
 	return eval, nil
 }
 

@@ -113,7 +113,8 @@ func (cv *CrossValidation) pool() error {
 // cases that have a distance.
 func poolCases(name string, folds []*Evaluation) *Evaluation {
 	p := &Evaluation{Name: name, Over: fmt.Sprintf("cases of %d folds", len(folds)), CaseDice: map[string]float64{},
-		SiteDice: map[string]float64{}, Params: folds[0].Params, FLOPsPerSlice: folds[0].FLOPsPerSlice}
+		SiteDice: map[string]float64{}, Params: folds[0].Params, FLOPsPerSlice: folds[0].FLOPsPerSlice,
+		DistanceUnit: folds[0].DistanceUnit}
 	n := float64(len(folds))
 	var hd95, assd, iou, sens, spec float64
 	for _, e := range folds {

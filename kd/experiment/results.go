@@ -165,9 +165,13 @@ func (res *Results) ModelsTable() metrics.Table { return EvaluationsTable(res.Re
 
 // EvaluationsTable lists models: test Dice (mean ± std over what the "±" column says: cases for one model,
 // seeds for a student kind), slice Dice, HD95 with its missed cases, parameters, FLOPs, latency and training
-// time.
+// time. HD95 is in the first model's DistanceUnit (mm, or voxels where the voxel size is unknown).
 func EvaluationsTable(evals []*Evaluation) metrics.Table {
-	t := metrics.Table{Columns: []string{"model", "Dice", "± over", "slice Dice", "HD95 mm (missed)", "params", "MFLOPs/slice",
+	unit := "mm"
+	if len(evals) > 0 && evals[0].DistanceUnit != "" {
+		unit = evals[0].DistanceUnit
+	}
+	t := metrics.Table{Columns: []string{"model", "Dice", "± over", "slice Dice", "HD95 " + unit + " (missed)", "params", "MFLOPs/slice",
 		"ms/slice (b1)", "ms/slice (b8)", "train s"}}
 	for _, e := range evals {
 		t.Rows = append(t.Rows, []string{e.Name, fmt.Sprintf("%.3f ± %.3f", e.Dice, e.DiceStd), e.Over,
@@ -305,7 +309,8 @@ func (res *Results) Representatives() []*Evaluation {
 func MeanOverSeeds(name string, evals []*Evaluation) *Evaluation {
 	n := float64(len(evals))
 	m := &Evaluation{Name: name, Over: fmt.Sprintf("%d seeds", len(evals)), SiteDice: map[string]float64{},
-		CaseDice: map[string]float64{}, Params: evals[0].Params, FLOPsPerSlice: evals[0].FLOPsPerSlice}
+		CaseDice: map[string]float64{}, Params: evals[0].Params, FLOPsPerSlice: evals[0].FLOPsPerSlice,
+		DistanceUnit: evals[0].DistanceUnit}
 	dice := metrics.NewStat(diceOf(evals))
 	m.Dice, m.DiceStd = dice.Mean, dice.Std
 	var hd95, assd float64

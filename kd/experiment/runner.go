@@ -307,11 +307,7 @@ func (r *Runner) trainOrReload(s trainSpec) (*Trained, error) {
 	if err != nil {
 		return nil, err
 	}
-	keyData := c.Data
-	if keyData.Source == SourceFolder {
-		keyData.Path = ""
-	}
-	key := modelKey{Version: trainingVersion, Name: s.name, Data: keyData, DataFingerprint: d.Fingerprint, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
+	key := modelKey{Version: trainingVersion, Name: s.name, Data: c.Data.keyed(), DataFingerprint: d.Fingerprint, StudentCasesPerSite: c.StudentCasesPerSite, Net: s.net, Subset: s.subset,
 		Steps: s.steps, BatchSize: c.Train.BatchSize, LearningRate: s.learningRate, Seed: s.seed,
 		CosineDecay: s.cosine, Objective: s.objective.String(), Features: s.features, Offline: s.offline,
 		OfflineViews: s.offline, Patience: s.patience}
