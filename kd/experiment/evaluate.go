@@ -32,13 +32,13 @@ type Evaluation struct {
 	MissedCases    int // Test cases with prostate where the model predicted none.
 	// DistanceUnit is the unit of HD95MM and ASSDMM: "mm", or "voxels" when the data's voxel size is unknown
 	// (DataConfig.VoxelSizeUnknown). Empty means "mm".
-	DistanceUnit string `json:",omitempty"`
-	SiteDice       map[string]float64 // Mean case Dice per site.
-	Params         int
-	FLOPsPerSlice  int64
-	MsPerSlice     float64 // Median inference latency, batch of 1.
-	MsPerSliceB8   float64 // Median inference latency of a batch of 8, per slice.
-	TrainWallS     float64
+	DistanceUnit  string             `json:",omitempty"`
+	SiteDice      map[string]float64 // Mean case Dice per site.
+	Params        int
+	FLOPsPerSlice int64
+	MsPerSlice    float64 // Median inference latency, batch of 1.
+	MsPerSliceB8  float64 // Median inference latency of a batch of 8, per slice.
+	TrainWallS    float64
 }
 
 // evaluationVersion changes when the way a model is scored changes, so cached scores are recomputed (the trained
