@@ -153,3 +153,20 @@ func (cv *CrossValidation) ModelsTable() metrics.Table { return EvaluationsTable
 
 // SiteTable gives each pooled model's mean case Dice per test site.
 func (cv *CrossValidation) SiteTable() metrics.Table { return SiteDiceTable(cv.Pooled) }
+
+// FoldTable gives each fold's test cases and the mean Dice, over those cases, of its teacher, its scratch baseline
+// and its primary student kind (students: mean over seeds), and the primary kind's gap over scratch in points: do the
+// folds agree?
+func (cv *CrossValidation) FoldTable() metrics.Table {
+	primary := cv.Config.Primary()
+	t := metrics.Table{Columns: []string{"fold", "test cases", TeacherName, string(StudentScratch), string(primary),
+		"gap (points)"}}
+	for i, res := range cv.Folds {
+		scratch := MeanOverSeeds(string(StudentScratch), res.Students[StudentScratch])
+		p := MeanOverSeeds(string(primary), res.Students[primary])
+		t.Rows = append(t.Rows, []string{fmt.Sprint(i), fmt.Sprint(len(res.Teacher.CaseDice)),
+			fmt.Sprintf("%.3f", res.Teacher.Dice), fmt.Sprintf("%.3f", scratch.Dice), fmt.Sprintf("%.3f", p.Dice),
+			fmt.Sprintf("%+.1f", 100*(p.Dice-scratch.Dice))})
+	}
+	return t
+}

@@ -37,12 +37,13 @@ func (res *Results) Report() []Section {
 	return append(out, res.Comparison.sections()...)
 }
 
-// Report lists the sections of a cross-validated run's report: the models and the Dice per site pooled over the
-// folds' test cases, the baseline checks, each fold's tuning, and the paired tests over every case.
+// Report lists the sections of a cross-validated run's report: the models pooled over the folds' test cases,
+// each fold apart, the Dice per site pooled, the baseline checks, each fold's tuning, and the paired tests over every case.
 func (cv *CrossValidation) Report() []Section {
 	out := []Section{
 		{fmt.Sprintf("Models over the test cases of %d folds (students: mean ± std over %d seeds)", len(cv.Folds),
 			len(cv.Config.Seeds)), cv.ModelsTable()},
+		{"Each fold on its own test cases", cv.FoldTable()},
 		{"Dice per test site", cv.SiteTable()},
 		{"Scratch baselines: learning rate inside its grid, training levelled off", BaselineTable(cv.Baselines)},
 	}
