@@ -63,3 +63,62 @@ func promise12Runner(c experiment.Config) (*experiment.Runner, error) {
 	r.ReloadOnly = true
 	return r, nil
 }
+
+// Promise12Summary holds the real-data reproduction's key numbers, as notebooks 04 and 05 print them in their
+// GOKD_RESULT line (`make verify` compares them exactly with the committed ones). Dice is 0–1; gaps and their 95%
+// intervals are in Dice points (0–100), the intervals resampling seeds per fold and cases within sites.
+type Promise12Summary struct {
+	Folds     int `json:"folds"`
+	Seeds     int `json:"seeds"`
+	TestCases int `json:"test_cases"`
+	// TeacherDice is the teachers' mean Dice over every test case (each case scored by its fold's teacher).
+	TeacherDice float64 `json:"teacher_dice"`
+	// SiteTeacherDice is each limit-trained teacher's mean Dice over every test case, of all sites.
+	SiteTeacherDice map[string]float64 `json:"site_teacher_dice"`
+	// StudentDice is each student kind's mean Dice over every test case, averaged over seeds.
+	StudentDice map[string]float64 `json:"student_dice"`
+	// The primary comparison: the primary kind against scratch on the same labelled cases.
+	Primary         string  `json:"primary"`
+	GapPoints       float64 `json:"gap_points"`
+	GapRelativePct  float64 `json:"gap_relative_pct"`
+	GapCILowPoints  float64 `json:"gap_ci_low_points"`
+	GapCIHighPoints float64 `json:"gap_ci_high_points"`
+	PValue          float64 `json:"p_value"`
+	Verdict         string  `json:"verdict"`
+	// The second primary: against scratch on all training cases (the data-matched baseline).
+	VsScratchAllPoints       float64 `json:"vs_scratch_all_points"`
+	VsScratchAllCILowPoints  float64 `json:"vs_scratch_all_ci_low_points"`
+	VsScratchAllCIHighPoints float64 `json:"vs_scratch_all_ci_high_points"`
+	VsScratchAllOutcome      string  `json:"vs_scratch_all_outcome"`
+	// BaselineChecksPassed counts the scratch baselines' checks (per fold and kind) that passed, of BaselineChecks.
+	BaselineChecksPassed int `json:"baseline_checks_passed"`
+	BaselineChecks       int `json:"baseline_checks"`
+}
+
+// SummarizePromise12 returns the key numbers of a cross-validated run (Promise12's) for GOKD_RESULT.
+func SummarizePromise12(cv *experiment.CrossValidation) *Promise12Summary {
+	c := cv.Comparison
+	p, all := c.Primary(), c.DataMatched()
+	s := &Promise12Summary{Folds: c.Folds, Seeds: c.Seeds, TestCases: c.Cases, SiteTeacherDice: map[string]float64{},
+		StudentDice: map[string]float64{}, Primary: string(p.A), GapPoints: 100 * p.Gap.Mean,
+		GapRelativePct: p.RelativePct, GapCILowPoints: 100 * p.Gap.Low, GapCIHighPoints: 100 * p.Gap.High,
+		PValue: p.Wilcoxon.P, Verdict: string(c.Verdict), VsScratchAllPoints: 100 * all.Gap.Mean,
+		VsScratchAllCILowPoints: 100 * all.Gap.Low, VsScratchAllCIHighPoints: 100 * all.Gap.High,
+		VsScratchAllOutcome: string(all.Outcome), BaselineChecks: len(cv.Baselines)}
+	for _, e := range cv.Pooled {
+		switch ModelKind(e.Name) {
+		case experiment.TeacherName:
+			s.TeacherDice = e.Dice
+		case experiment.SiteTeacherName:
+			s.SiteTeacherDice[e.Name] = e.Dice
+		default:
+			s.StudentDice[e.Name] = e.Dice
+		}
+	}
+	for _, b := range cv.Baselines {
+		if b.InsideGrid && b.Levelled {
+			s.BaselineChecksPassed++
+		}
+	}
+	return s
+}

@@ -1,7 +1,10 @@
 package kernelext
 
 import (
+	"cmp"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/gokd/gokd/datasets"
 )
@@ -63,4 +66,20 @@ func area(mask []int32) int {
 		}
 	}
 	return n
+}
+
+// MedianCase returns the case whose Dice is the median of caseDice (the lower median for an even count; ties by
+// key), so that a notebook shows a typical case rather than a chosen one; "" when caseDice is empty.
+func MedianCase(caseDice map[string]float64) string {
+	keys := slices.Collect(maps.Keys(caseDice))
+	if len(keys) == 0 {
+		return ""
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if c := cmp.Compare(caseDice[a], caseDice[b]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return keys[(len(keys)-1)/2]
 }

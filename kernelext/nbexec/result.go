@@ -5,10 +5,11 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // DataAbsentField is the GOKD_RESULT field in which a notebook lists the keys it could not compute because their
-// input data is missing on this machine (notebook 05 without ../shared/data): `"data_absent": ["real_teacher_dice"]`.
+// input data is missing on this machine (notebook 05 without ../shared/data): `"data_absent": ["promise12"]`.
 // Compare skips those keys instead of reporting a disagreement.
 const DataAbsentField = "data_absent"
 
@@ -42,8 +43,13 @@ func (r *Result) Keys() []string {
 	return keys
 }
 
-// IsAbsent reports whether the notebook said key's input data is missing.
-func (r *Result) IsAbsent(key string) bool { return slices.Contains(r.Absent, key) }
+// IsAbsent reports whether the notebook said key's input data is missing: key is named in its absent list, or
+// lies inside an object or array named there ("promise12" covers "promise12.gap_points" and "promise12.w[0]").
+func (r *Result) IsAbsent(key string) bool {
+	return slices.ContainsFunc(r.Absent, func(a string) bool {
+		return key == a || strings.HasPrefix(key, a+".") || strings.HasPrefix(key, a+"[")
+	})
+}
 
 // newResult flattens the fields of a GOKD_RESULT line into a Result.
 func newResult(fields map[string]any) (*Result, error) {
