@@ -3,6 +3,7 @@ package kernelext
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/gokd/gokd/datasets/shared"
 	"github.com/gokd/gokd/kd/experiment"
@@ -21,7 +22,15 @@ func Promise12() *experiment.CrossValidation {
 	if !ok {
 		return nil
 	}
-	cv, err := experiment.RunFolds(config, promise12Runner)
+	log := &reloadLog{what: "The real-data run (" + strings.Join(Promise12CacheDir, "/") + ")"}
+	cv, err := experiment.RunFolds(config, func(c experiment.Config) (*experiment.Runner, error) {
+		r, err := promise12Runner(c)
+		if err == nil {
+			r.Log = log
+		}
+		return r, err
+	})
+	log.flush()
 	if errors.Is(err, experiment.ErrNotCached) {
 		fmt.Printf("The committed real-data run is incomplete, so it is not shown: %v\n", err)
 		return nil
